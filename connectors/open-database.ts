@@ -1,0 +1,133 @@
+/**
+ * Opens a database by location and gives back a Kysely instance plus the engine's own client,
+ * which the bulk paths (streaming extraction, COPY) use directly.
+ */
+import { Kysely, MysqlDialect, PGliteDialect, PostgresDialect } from "kysely"
+import type { PGlite } from "@electric-sql/pglite"
+import type { Pool as MysqlPool } from "mysql2"
+import type pg from "pg"
+import {
+  type DatabaseLocation,
+  databaseName,
+  describeLocation,
+  isSafeIdentifier
+} from "./database-location.ts"
+
+export type DatabaseHandle =
+  | { readonly engine: "mariadb"; readonly db: Kysely<any>; readonly pool: MysqlPool; readonly description: string; close(): Promise<void> }
+  | { readonly engine: "postgres"; readonly db: Kysely<any>; readonly pool: pg.Pool; readonly description: string; close(): Promise<void> }
+  | { readonly engine: "pglite"; readonly db: Kysely<any>; readonly pglite: PGlite; readonly description: string; close(): Promise<void> }
+
+export interface OpenOptions {
+  /** Pool size for server engines (PGlite is always a single connection). */
+  readonly poolSize?: number
+}
+
+export const openDatabase = async (location: DatabaseLocation, options: OpenOptions = {}): Promise<DatabaseHandle> => {
+  const description = describeLocation(location)
+  switch (location.engine) {
+    case "mariadb": {
+      const mysql = await import("mysql2")
+      const pool = mysql.createPool({
+        uri: location.url.toString(),
+        connectionLimit: options.poolSize ?? 4,
+        dateStrings: true,
+        supportBigNumbers: true,
+        bigNumberStrings: true,
+        charset: "utf8mb4",
+        timezone: "+07:00",
+        multipleStatements: false
+      })
+      const db = new Kysely<any>({ dialect: new MysqlDialect({ pool: async () => pool }) })
+      return { engine: "mariadb", db, pool, description, close: () => db.destroy() }
+    }
+    case "postgres": {
+      const { default: pgModule } = await import("pg")
+      const pool = new pgModule.Pool({ connectionString: location.url.toString(), max: options.poolSize ?? 4 })
+      pool.on("error", () => {
+        // An idle client lost its connection (server restart). The pool drops it; the next query
+        // reconnects, and a failing query surfaces through the caller's retry policy.
+      })
+      const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) })
+      return { engine: "postgres", db, pool, description, close: () => db.destroy() }
+    }
+    case "pglite": {
+      const { PGlite } = await import("@electric-sql/pglite")
+      const pglite = location.dataDir === undefined ? new PGlite() : new PGlite(location.dataDir)
+      await pglite.waitReady
+      const db = new Kysely<any>({ dialect: new PGliteDialect({ pglite }) })
+      return {
+        engine: "pglite",
+        db,
+        pglite,
+        description,
+        close: async () => {
+          await db.destroy()
+          if (!pglite.closed) await pglite.close()
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Creates the database of a server location if it does not exist yet (connecting to the server's
+ * maintenance database). PGlite directories are created on open.
+ */
+export const createDatabaseIfMissing = async (location: DatabaseLocation): Promise<void> => {
+  if (location.engine === "pglite") return
+  const name = databaseName(location)
+  if (!isSafeIdentifier(name)) throw new Error(`unsafe database name '${name}'`)
+  if (location.engine === "mariadb") {
+    const mysql = await import("mysql2/promise")
+    const url = new URL(location.url.toString())
+    url.pathname = "/"
+    const conn = await mysql.createConnection({ uri: url.toString() })
+    try {
+      await conn.query(`CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`)
+    } finally {
+      await conn.end()
+    }
+    return
+  }
+  const { default: pgModule } = await import("pg")
+  const url = new URL(location.url.toString())
+  url.pathname = "/postgres"
+  const client = new pgModule.Client({ connectionString: url.toString() })
+  await client.connect()
+  try {
+    const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`)
+  } finally {
+    await client.end()
+  }
+}
+
+/** Drops the database of a server location (tests clean up with it). */
+export const dropDatabaseIfExists = async (location: DatabaseLocation): Promise<void> => {
+  if (location.engine === "pglite") return
+  const name = databaseName(location)
+  if (!isSafeIdentifier(name)) throw new Error(`unsafe database name '${name}'`)
+  if (location.engine === "mariadb") {
+    const mysql = await import("mysql2/promise")
+    const url = new URL(location.url.toString())
+    url.pathname = "/"
+    const conn = await mysql.createConnection({ uri: url.toString() })
+    try {
+      await conn.query(`DROP DATABASE IF EXISTS \`${name}\``)
+    } finally {
+      await conn.end()
+    }
+    return
+  }
+  const { default: pgModule } = await import("pg")
+  const url = new URL(location.url.toString())
+  url.pathname = "/postgres"
+  const client = new pgModule.Client({ connectionString: url.toString() })
+  await client.connect()
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+  } finally {
+    await client.end()
+  }
+}

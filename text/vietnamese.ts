@@ -1,0 +1,444 @@
+/**
+ * Vietnamese text normalisation: NFC, one canonical tone-mark placement, whitespace and
+ * apostrophe cleanup, and accent-folded lookup keys.
+ *
+ * Everything here runs on millions of rows, so the hot paths are table lookups over UTF-16
+ * code units, with an early exit for plain ASCII and no regular expressions.
+ *
+ * Tone placement ("dấu thanh"): the canonical form is the one the 2025 official unit catalog
+ * mostly uses (Hòa 3,112 times vs Hoà 1,390; Thủy 571 vs Thuỷ 144; Thụy 244 vs Thuỵ 43).
+ * In the open syllables oa, oe, uy the tone goes on the first vowel (Hòa, Khỏe, Thủy, Hủy);
+ * with a final consonant it goes on the last vowel (Hoàng, Toàn, Huỳnh, Hoạch). Wikipedia and
+ * some style guides call this placement "old style" (kiểu cũ) and Hoà/Thuỷ "new style";
+ * the names differ between sources, the examples above are what this module produces.
+ */
+
+/** Tone marks in NFD, index = tone number: 0 ngang (none), 1 huyền, 2 sắc, 3 hỏi, 4 ngã, 5 nặng. */
+const TONE_MARKS = ["", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"] as const
+
+/** The twelve vowel letters with their shape marks (breve, circumflex, horn), lowercase. */
+const VOWELS = ["a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y"] as const
+const V_I = 5
+const V_U = 9
+/** Vowels that carry a shape mark: ă â ê ô ơ ư. A tone goes on the last of these in a nucleus. */
+const HAS_SHAPE_MARK = [false, true, true, false, true, false, false, true, true, false, true, false]
+
+/** All Vietnamese letters live below this code point (U+1EF9 ỹ is the last). */
+const TABLE_SIZE = 0x1f00
+
+/** code unit -> 1 + index into VOWELS, 0 when the unit is not a Vietnamese vowel letter. */
+const VOWEL_OF = new Uint8Array(TABLE_SIZE)
+/** code unit -> tone number (only meaningful where VOWEL_OF is non-zero). */
+const TONE_OF = new Uint8Array(TABLE_SIZE)
+/** code unit -> 1 when uppercase. */
+const UPPER_OF = new Uint8Array(TABLE_SIZE)
+/** (vowel * 6 + tone) * 2 + upper -> the precomposed NFC character. */
+const COMPOSED: string[] = []
+
+for (let v = 0; v < VOWELS.length; v++) {
+  for (let t = 0; t < TONE_MARKS.length; t++) {
+    for (let up = 0; up < 2; up++) {
+      const base = up === 1 ? VOWELS[v]!.toUpperCase() : VOWELS[v]!
+      const ch = (base + TONE_MARKS[t]!).normalize("NFC")
+      if (ch.length !== 1) throw new Error(`vietnamese.ts: ${base}+tone ${t} has no precomposed form`)
+      const code = ch.charCodeAt(0)
+      VOWEL_OF[code] = v + 1
+      TONE_OF[code] = t
+      UPPER_OF[code] = up
+      COMPOSED[(v * 6 + t) * 2 + up] = ch
+    }
+  }
+}
+
+/** 1 for code units that are letters in a Vietnamese word: ASCII letters, vowels, đ/Đ. */
+const IS_LETTER = new Uint8Array(TABLE_SIZE)
+for (let c = 0x41; c <= 0x5a; c++) IS_LETTER[c] = 1
+for (let c = 0x61; c <= 0x7a; c++) IS_LETTER[c] = 1
+for (let c = 0; c < TABLE_SIZE; c++) if (VOWEL_OF[c] !== 0) IS_LETTER[c] = 1
+IS_LETTER[0x0110] = 1 // Đ
+IS_LETTER[0x0111] = 1 // đ
+
+/**
+ * code unit -> its accent-folded replacement ("" for a combining mark), or undefined when the
+ * unit folds to itself. Covers Latin-1 Supplement, Latin Extended-A/B, IPA, combining
+ * diacritics and Latin Extended Additional (all Vietnamese precomposed letters).
+ */
+const FOLD: (string | undefined)[] = new Array(TABLE_SIZE)
+/** Same as FOLD, lowercased; also set for letters that only change by case. */
+const FOLD_LOWER: (string | undefined)[] = new Array(TABLE_SIZE)
+
+const foldOne = (ch: string): string => {
+  const d = ch.normalize("NFD")
+  let out = ""
+  for (let i = 0; i < d.length; i++) {
+    const c = d.charCodeAt(i)
+    if (c < 0x300 || c > 0x36f) out += d[i]
+  }
+  return out
+}
+const foldRanges: ReadonlyArray<readonly [number, number]> = [
+  [0x80, 0x36f],
+  [0x1e00, 0x1eff]
+]
+for (const [lo, hi] of foldRanges) {
+  for (let c = lo; c <= hi; c++) {
+    const ch = String.fromCharCode(c)
+    const f = c >= 0x300 && c <= 0x36f ? "" : foldOne(ch)
+    if (f !== ch) FOLD[c] = f
+    const fl = f.toLowerCase()
+    if (fl !== ch) FOLD_LOWER[c] = fl
+  }
+}
+// other scripts below the table limit (Greek, Cyrillic, ...): only lowercase
+for (let c = 0x370; c < 0x1e00; c++) {
+  const ch = String.fromCharCode(c)
+  const fl = ch.toLowerCase()
+  if (fl !== ch) FOLD_LOWER[c] = fl
+}
+// NFD does not decompose the stroke letters; Ð (U+00D0, eth) is the usual stand-in for Đ in
+// data that went through Windows-1258 or a Latin-1 font.
+for (const [c, f] of [
+  [0x0110, "D"],
+  [0x0111, "d"],
+  [0x00d0, "D"],
+  [0x00f0, "d"]
+] as const) {
+  FOLD[c] = f
+  FOLD_LOWER[c] = f.toLowerCase()
+}
+
+/** ASCII lowercase, as a table to avoid branches. */
+const ASCII_LOWER: string[] = []
+for (let c = 0; c < 0x80; c++) ASCII_LOWER[c] = String.fromCharCode(c).toLowerCase()
+
+/** Whitespace as JavaScript's \s sees it (Unicode White_Space plus BOM). */
+const isSpace = (c: number): boolean =>
+  c === 0x20 ||
+  (c >= 0x09 && c <= 0x0d) ||
+  (c >= 0x80 &&
+    (c === 0xa0 ||
+      c === 0x85 ||
+      c === 0x1680 ||
+      (c >= 0x2000 && c <= 0x200a) ||
+      c === 0x2028 ||
+      c === 0x2029 ||
+      c === 0x202f ||
+      c === 0x205f ||
+      c === 0x3000 ||
+      c === 0xfeff))
+
+/** Invisible characters that cleanText drops: soft hyphen, zero-width space/joiners, word joiner. */
+const isInvisible = (c: number): boolean => c === 0xad || (c >= 0x200b && c <= 0x200d) || c === 0x2060
+
+/** Replacement for typographic quotes and look-alikes, or undefined. */
+const quoteReplacement = (c: number): string | undefined => {
+  switch (c) {
+    case 0x2018: // ‘
+    case 0x2019: // ’
+    case 0x201b: // ‛
+    case 0x02bc: // ʼ modifier letter apostrophe
+    case 0x02b9: // ʹ modifier letter prime
+    case 0x0060: // ` grave accent used as an apostrophe
+    case 0x00b4: // ´ acute accent used as an apostrophe
+      return "'"
+    case 0x201c: // “
+    case 0x201d: // ”
+    case 0x201e: // „
+      return '"'
+    case 0x00d0: // Ð (eth) standing in for Đ
+      return "Đ"
+    default:
+      return undefined
+  }
+}
+
+const isAscii = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false
+  return true
+}
+
+/** Unicode NFC, skipping the call for ASCII strings (already NFC). */
+export function nfc(s: string): string {
+  return isAscii(s) ? s : s.normalize("NFC")
+}
+
+const isToneMark = (c: number): boolean =>
+  c === 0x300 || c === 0x301 || c === 0x303 || c === 0x309 || c === 0x323 || c === 0x340 || c === 0x341
+const isShapeMark = (c: number): boolean => c === 0x302 || c === 0x306 || c === 0x31b
+
+/**
+ * NFC, also composing sequences whose marks were typed in the wrong order (tone before the
+ * circumflex/breve/horn, as some input methods emit: "a\u0301\u0302" -> "ấ"). Canonical
+ * ordering cannot fix those because both marks have combining class 230.
+ */
+function nfcVietnamese(s: string): string {
+  const n = s.normalize("NFC")
+  let leftover = false
+  for (let i = 0; i < n.length; i++) {
+    const c = n.charCodeAt(i)
+    if (c >= 0x300 && c <= 0x36f) {
+      leftover = true
+      break
+    }
+  }
+  if (!leftover) return n
+  const d = n.normalize("NFD")
+  let out = ""
+  let i = 0
+  while (i < d.length) {
+    const c = d.charCodeAt(i)
+    if (c < 0x300 || c > 0x36f) {
+      out += d[i]
+      i++
+      continue
+    }
+    // a run of combining marks: shape marks first, then tone marks, then anything else
+    let j = i
+    while (j < d.length && d.charCodeAt(j) >= 0x300 && d.charCodeAt(j) <= 0x36f) j++
+    let shapes = ""
+    let tones = ""
+    let others = ""
+    for (let k = i; k < j; k++) {
+      const m = d.charCodeAt(k)
+      if (isShapeMark(m)) shapes += d[k]
+      else if (isToneMark(m)) tones += d[k]
+      else others += d[k]
+    }
+    out += shapes + tones + others
+    i = j
+  }
+  return out.normalize("NFC")
+}
+
+/**
+ * Where the tone of one syllable belongs, or -1 to leave the word alone.
+ * `start`/`end` delimit a run of letters in `s` (NFC).
+ */
+function canonicalTonePosition(s: string, start: number, end: number): { from: number; to: number } | undefined {
+  // the single vowel run of the word
+  let vStart = -1
+  let vEnd = -1
+  let toned = -1
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i)
+    const v = c < TABLE_SIZE ? VOWEL_OF[c]! : 0
+    if (v !== 0) {
+      if (vStart === -1) vStart = i
+      else if (vEnd !== i) return undefined // a second vowel run: not one Vietnamese syllable
+      vEnd = i + 1
+      if (TONE_OF[c] !== 0) {
+        if (toned !== -1) return undefined // two tone marks: leave as is
+        toned = i
+      }
+    }
+  }
+  if (toned === -1) return undefined
+
+  // "qu" and "gi" onsets: the u / i belongs to the consonant when more vowels follow
+  let nStart = vStart
+  if (vEnd - vStart > 1) {
+    const prev = s.charCodeAt(vStart - 1) | 0x20
+    const first = VOWEL_OF[s.charCodeAt(vStart)]! - 1
+    if (vStart > start && prev === 0x71 /* q */ && first === V_U) nStart++
+    else if (vStart === start + 1 && prev === 0x67 /* g */ && first === V_I) nStart++
+  }
+  const n = vEnd - nStart
+  if (n > 3) return undefined
+  const closed = vEnd < end
+
+  let target = -1
+  for (let i = vEnd - 1; i >= nStart; i--) {
+    if (HAS_SHAPE_MARK[VOWEL_OF[s.charCodeAt(i)]! - 1]) {
+      target = i
+      break
+    }
+  }
+  if (target === -1) {
+    if (closed) target = vEnd - 1
+    else if (n === 3) target = nStart + 1
+    else target = nStart
+  }
+  return target === toned ? undefined : { from: toned, to: target }
+}
+
+/**
+ * Puts every syllable's tone mark in the canonical place (Hoà -> Hòa, Thuỵ -> Thụy,
+ * Qúy -> Quý, Hòang -> Hoàng, Ngòai -> Ngoài), for NFC or NFD input, any case. Words that are
+ * not a single Vietnamese syllable (two vowel runs, two tone marks, over three nucleus vowels)
+ * are left as they are. Returns NFC.
+ */
+export function canonicalToneMarks(s: string): string {
+  if (isAscii(s)) return s
+  const n = nfcVietnamese(s)
+  let out = ""
+  let copied = 0
+  let i = 0
+  const len = n.length
+  while (i < len) {
+    const c = n.charCodeAt(i)
+    if (c >= TABLE_SIZE || IS_LETTER[c] === 0) {
+      i++
+      continue
+    }
+    const wStart = i
+    let anyTone = false
+    while (i < len) {
+      const d = n.charCodeAt(i)
+      if (d >= TABLE_SIZE || IS_LETTER[d] === 0) break
+      if (TONE_OF[d] !== 0) anyTone = true
+      i++
+    }
+    if (!anyTone) continue
+    const move = canonicalTonePosition(n, wStart, i)
+    if (move === undefined) continue
+    const fromCode = n.charCodeAt(move.from)
+    const toCode = n.charCodeAt(move.to)
+    const tone = TONE_OF[fromCode]!
+    const bare = COMPOSED[((VOWEL_OF[fromCode]! - 1) * 6) * 2 + UPPER_OF[fromCode]!]!
+    const marked = COMPOSED[((VOWEL_OF[toCode]! - 1) * 6 + tone) * 2 + UPPER_OF[toCode]!]!
+    const lo = Math.min(move.from, move.to)
+    const hi = Math.max(move.from, move.to)
+    out +=
+      n.slice(copied, lo) +
+      (lo === move.from ? bare : marked) +
+      n.slice(lo + 1, hi) +
+      (hi === move.from ? bare : marked)
+    copied = hi + 1
+  }
+  return copied === 0 ? n : out + n.slice(copied)
+}
+
+/**
+ * Whitespace/quote pass of cleanText: typographic apostrophes and quotes to ASCII, Ð to Đ,
+ * invisible characters dropped, whitespace runs to one space, trimmed. Returns `s` itself when
+ * nothing changes.
+ */
+function collapseSpacesAndQuotes(s: string): string {
+  if (isSpaceAndQuoteClean(s)) return s
+  let out = ""
+  let pendingSpace = false
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (isSpace(c)) {
+      pendingSpace = true
+      continue
+    }
+    if (c >= 0x60 && (c === 0x60 || c >= 0x80)) {
+      if (isInvisible(c)) continue
+      const q = quoteReplacement(c)
+      if (q !== undefined) {
+        if (pendingSpace && out.length > 0) out += " "
+        pendingSpace = false
+        out += q
+        continue
+      }
+    }
+    if (pendingSpace && out.length > 0) out += " "
+    pendingSpace = false
+    out += s[i]
+  }
+  return out
+}
+
+/** True when collapseSpacesAndQuotes has nothing to do (the common case). */
+function isSpaceAndQuoteClean(s: string): boolean {
+  const len = s.length
+  if (len === 0) return true
+  if (s.charCodeAt(0) === 0x20 || s.charCodeAt(len - 1) === 0x20) return false
+  let prevSpace = false
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i)
+    if (c === 0x20) {
+      if (prevSpace) return false
+      prevSpace = true
+      continue
+    }
+    prevSpace = false
+    if (c < 0x80) {
+      if (c < 0x20 || c === 0x60) return false
+      continue
+    }
+    if (isSpace(c) || isInvisible(c) || quoteReplacement(c) !== undefined) return false
+  }
+  return true
+}
+
+/**
+ * The cleaned display form of a name or label: whitespace collapsed to single spaces (also
+ * newlines, tabs, NBSP), trimmed, invisible characters dropped, typographic apostrophes and
+ * quotes (’ ‘ ʼ “ ”) made ASCII, Ð made Đ, NFC, canonical tone marks.
+ */
+export function cleanText(s: string): string {
+  return canonicalToneMarks(collapseSpacesAndQuotes(s))
+}
+
+/**
+ * Removes all diacritics (tones and shape marks): "Đồng Hới" -> "Dong Hoi". Works on NFC and
+ * NFD input; đ/Đ (and Ð) fold to d/D. Characters outside Latin are kept.
+ */
+export function foldAccents(s: string): string {
+  let out = ""
+  let copied = 0
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 0x80 || c >= TABLE_SIZE) continue
+    const f = FOLD[c]
+    if (f === undefined) continue
+    out += s.slice(copied, i) + f
+    copied = i + 1
+  }
+  return copied === 0 ? s : out + s.slice(copied)
+}
+
+/**
+ * The key for accent-insensitive lookups: cleanText, then accents folded, lowercased,
+ * whitespace collapsed. "Xã  Hưng Đạo" and "xa hung dao" have the same key; so do Hoà and Hòa.
+ */
+export function foldKey(s: string): string {
+  let out = ""
+  let pendingSpace = false
+  let started = false
+  let otherScript = false
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    let piece: string
+    if (c < 0x80) {
+      if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) {
+        pendingSpace = true
+        continue
+      }
+      piece = c === 0x60 ? "'" : ASCII_LOWER[c]!
+    } else if (isSpace(c)) {
+      pendingSpace = true
+      continue
+    } else if (isInvisible(c)) {
+      continue
+    } else {
+      const q = quoteReplacement(c)
+      if (q !== undefined && q !== "Đ") piece = q
+      else if (c < TABLE_SIZE) {
+        const f = FOLD_LOWER[c]
+        if (f === undefined) piece = s[i]!
+        else if (f === "") continue // combining mark (NFD input)
+        else piece = f
+      } else {
+        piece = s[i]!
+        otherScript = true
+      }
+    }
+    if (pendingSpace && started) out += " "
+    pendingSpace = false
+    started = true
+    out += piece
+  }
+  return otherScript ? out.toLowerCase() : out
+}
+
+/** True when the text has any Vietnamese (or other Latin) diacritic, including đ/Đ. */
+export function hasDiacritics(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 0x80 && c < TABLE_SIZE && FOLD[c] !== undefined) return true
+  }
+  return false
+}

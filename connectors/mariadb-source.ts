@@ -1,0 +1,61 @@
+/**
+ * MariaDB / MySQL source: keyset plans through Kysely, rows streamed with mysql2's row stream
+ * (dateStrings, big numbers as strings), handed on in small arrays.
+ */
+import type { Pool } from "mysql2"
+import type { Kysely } from "kysely"
+import type { DatabaseHandle } from "./open-database.ts"
+import { countQuery, probeQuery, rangeQuery, toRange } from "./keyset-queries.ts"
+import { type KeyRange, planChunks, type SourceReader, type SourceRow } from "./source-reader.ts"
+
+export const mariadbSourceReader = (handle: DatabaseHandle & { engine: "mariadb" }): SourceReader => {
+  const { db, pool } = handle
+  const run = async <R>(q: { sql: string; parameters: readonly unknown[] }): Promise<R[]> =>
+    new Promise((resolve, reject) =>
+      pool.query(q.sql, q.parameters as unknown[], (err, rows) => (err ? reject(err) : resolve(rows as R[])))
+    )
+  return {
+    engine: "mariadb",
+    description: handle.description,
+    chunkBounds: (table, key, size, after) =>
+      planChunks(async (a, s) => toRange((await run<{ lo: unknown; hi: unknown }>(probeQuery(db, table, key, a, s)))[0]), size, after),
+    readRange: (table, key, columns, range, fetchSize) => streamRows(pool, db, table, key, columns, range, fetchSize),
+    countRange: async (table, key, range) => Number((await run<{ n: unknown }>(countQuery(db, table, key, range)))[0]?.n ?? 0),
+    close: () => handle.close()
+  }
+}
+
+async function* streamRows(
+  pool: Pool,
+  db: Kysely<any>,
+  table: string,
+  key: string,
+  columns: readonly string[],
+  range: KeyRange,
+  fetchSize: number
+): AsyncIterable<SourceRow[]> {
+  const q = rangeQuery(db, table, key, columns, range)
+  const connection = await new Promise<import("mysql2").PoolConnection>((resolve, reject) =>
+    pool.getConnection((err, c) => (err ? reject(err) : resolve(c)))
+  )
+  let failed = false
+  try {
+    const stream = connection.query(q.sql, q.parameters as unknown[]).stream({ highWaterMark: fetchSize })
+    let batch: SourceRow[] = []
+    for await (const row of stream as AsyncIterable<SourceRow>) {
+      batch.push(row)
+      if (batch.length >= fetchSize) {
+        yield batch
+        batch = []
+      }
+    }
+    if (batch.length > 0) yield batch
+  } catch (error) {
+    failed = true
+    throw error
+  } finally {
+    // A connection whose stream was abandoned or broke may still be mid-result: do not reuse it.
+    if (failed) connection.destroy()
+    else connection.release()
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * PostgreSQL source: keyset plans through Kysely, rows read with a server-side cursor
+ * (pg-query-stream) in small arrays.
+ */
+import QueryStream from "pg-query-stream"
+import type { DatabaseHandle } from "./open-database.ts"
+import { countQuery, probeQuery, rangeQuery, toRange } from "./keyset-queries.ts"
+import { planChunks, type SourceReader, type SourceRow } from "./source-reader.ts"
+
+export const postgresSourceReader = (handle: DatabaseHandle & { engine: "postgres" }): SourceReader => {
+  const { db, pool } = handle
+  const run = async <R>(q: { sql: string; parameters: readonly unknown[] }): Promise<R[]> =>
+    (await pool.query(q.sql, q.parameters as unknown[])).rows as R[]
+  return {
+    engine: "postgres",
+    description: handle.description,
+    chunkBounds: (table, key, size, after) =>
+      planChunks(async (a, s) => toRange((await run<{ lo: unknown; hi: unknown }>(probeQuery(db, table, key, a, s)))[0]), size, after),
+    async *readRange(table, key, columns, range, fetchSize) {
+      const q = rangeQuery(db, table, key, columns, range)
+      const client = await pool.connect()
+      let failed = false
+      try {
+        const stream = client.query(new QueryStream(q.sql, q.parameters as unknown[], { batchSize: fetchSize }))
+        let batch: SourceRow[] = []
+        for await (const row of stream as AsyncIterable<SourceRow>) {
+          batch.push(row)
+          if (batch.length >= fetchSize) {
+            yield batch
+            batch = []
+          }
+        }
+        if (batch.length > 0) yield batch
+      } catch (error) {
+        failed = true
+        throw error
+      } finally {
+        client.release(failed)
+      }
+    },
+    countRange: async (table, key, range) => Number((await run<{ n: unknown }>(countQuery(db, table, key, range)))[0]?.n ?? 0),
+    close: () => handle.close()
+  }
+}

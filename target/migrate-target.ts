@@ -1,0 +1,28 @@
+/**
+ * Brings a target database to the current schema with Kysely's Migrator. Migrations are
+ * versioned, applied in name order and recorded in provmerge.kysely_migration.
+ */
+import type { Kysely } from "kysely"
+import { type Migration, Migrator } from "kysely/migration"
+import * as unifiedSystem from "./migrations/001-unified-system.ts"
+import * as migrationLedger from "./migrations/002-migration-ledger.ts"
+
+const migrations: Record<string, Migration> = {
+  "001-unified-system": unifiedSystem,
+  "002-migration-ledger": migrationLedger
+}
+
+export const migrateTarget = async (db: Kysely<any>): Promise<ReadonlyArray<string>> => {
+  await db.schema.createSchema("provmerge").ifNotExists().execute()
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableSchema: "provmerge"
+  })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === "Error")
+    throw new Error(`Target schema migration ${failed?.migrationName ?? ""} failed: ${String((error as Error).message ?? error)}`)
+  }
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName)
+}

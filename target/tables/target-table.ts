@@ -1,0 +1,94 @@
+/**
+ * How one canonical entity lands in one target table: its columns (in staging/COPY order, with the
+ * kind that drives both the SQL cast and the checksum) and the function that turns a canonical
+ * record plus its resolved unit into the column texts.
+ *
+ * Column texts are already in normalised form (see row-checksum.ts), so the same array feeds the
+ * COPY line and the checksum.
+ */
+import type { CanonicalRecord, EntityKind, OldUnitRef } from "../../mappings/canonical-records.ts"
+import type { ColumnKind } from "../row-checksum.ts"
+import { deterministicId } from "../deterministic-id.ts"
+
+export interface TargetColumn {
+  readonly name: string
+  readonly kind: ColumnKind
+}
+
+/** The answer of the unit remapper for one reference (see mappings/admin-units). */
+export interface ResolvedUnit {
+  readonly status: string
+  readonly newProvinceCode?: string | undefined
+  readonly newCommuneCode?: string | undefined
+}
+
+export interface RowContext {
+  readonly source: string
+  readonly sourceTable: string
+  readonly sourcePk: string
+  readonly sourceKey: string
+  readonly accountingUnit: string
+  readonly unit: ResolvedUnit
+}
+
+export interface TargetTable<R extends CanonicalRecord = CanonicalRecord> {
+  readonly name: string
+  readonly entity: EntityKind
+  readonly columns: readonly TargetColumn[]
+  readonly toValues: (record: R, context: RowContext) => Array<string | null>
+}
+
+/** id, source, source_table, source_pk, source_key, accounting_unit. */
+export const provenanceColumns: readonly TargetColumn[] = [
+  { name: "id", kind: "uuid" },
+  { name: "source", kind: "text" },
+  { name: "source_table", kind: "text" },
+  { name: "source_pk", kind: "bigint" },
+  { name: "source_key", kind: "text" },
+  { name: "accounting_unit", kind: "text" }
+]
+
+/** old_province_code, old_district_code, old_commune_code, new_province_code, new_commune_code, unit_status. */
+export const unitColumns: readonly TargetColumn[] = [
+  { name: "old_province_code", kind: "text" },
+  { name: "old_district_code", kind: "text" },
+  { name: "old_commune_code", kind: "text" },
+  { name: "new_province_code", kind: "text" },
+  { name: "new_commune_code", kind: "text" },
+  { name: "unit_status", kind: "text" }
+]
+
+export const provenanceValues = (entity: EntityKind, context: RowContext): Array<string | null> => [
+  recordId(entity, context.sourceKey),
+  context.source,
+  context.sourceTable,
+  context.sourcePk,
+  context.sourceKey,
+  context.accountingUnit
+]
+
+export const unitValues = (unit: OldUnitRef, context: RowContext): Array<string | null> => [
+  orNull(unit.provinceCode),
+  orNull(unit.districtCode),
+  orNull(unit.communeCode),
+  orNull(context.unit.newProvinceCode),
+  orNull(context.unit.newCommuneCode),
+  context.unit.status
+]
+
+/** The target id of the row a source key becomes. */
+export const recordId = (entity: EntityKind, sourceKey: string): string => deterministicId(entity, sourceKey)
+
+/** The target id a reference to another source row points at (null when there is no reference). */
+export const referenceId = (entity: EntityKind, sourceKey: string | undefined): string | null =>
+  sourceKey === undefined || sourceKey === "" ? null : recordId(entity, sourceKey)
+
+export const orNull = (value: string | undefined | null): string | null =>
+  value === undefined || value === null || value === "" ? null : value
+
+/** A timestamp in normalised form: ISO dates become midnight in Asia/Ho_Chi_Minh. */
+export const timestampText = (iso: string | undefined): string | null => {
+  if (iso === undefined || iso === "") return null
+  if (iso.length === 10) return `${iso}T00:00:00+07:00`
+  return iso
+}

@@ -442,3 +442,76 @@ export function hasDiacritics(s: string): boolean {
   }
   return false
 }
+
+/** Base vowel letters as used by vowelParts/composeVowel (lowercase, with shape marks). */
+export type VowelBase = (typeof VOWELS)[number]
+/** Tone number: 0 ngang (none), 1 huyền, 2 sắc, 3 hỏi, 4 ngã, 5 nặng. */
+export type Tone = 0 | 1 | 2 | 3 | 4 | 5
+
+/** Splits one precomposed Vietnamese vowel letter ("Ễ") into base "ê", tone 4, upper. */
+export function vowelParts(ch: string): { base: VowelBase; tone: Tone; upper: boolean } | undefined {
+  const c = ch.length === 1 ? ch.charCodeAt(0) : -1
+  if (c < 0 || c >= TABLE_SIZE || VOWEL_OF[c] === 0) return undefined
+  return { base: VOWELS[VOWEL_OF[c]! - 1]!, tone: TONE_OF[c]! as Tone, upper: UPPER_OF[c] === 1 }
+}
+
+/** The precomposed letter for a base vowel, a tone and a case: ("ê", 4, true) -> "Ễ". */
+export function composeVowel(base: VowelBase, tone: Tone, upper: boolean): string {
+  return COMPOSED[(VOWELS.indexOf(base) * 6 + tone) * 2 + (upper ? 1 : 0)]!
+}
+
+const ONSETS = new Set([
+  "", "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh", "p", "ph",
+  "qu", "r", "s", "t", "th", "tr", "v", "x"
+])
+// "k" is not standard, but Đắk / Lắk are in dozens of official unit names
+const CODAS = new Set(["", "c", "ch", "k", "m", "n", "ng", "nh", "p", "t"])
+const NUCLEI = new Set([
+  "a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y",
+  "ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iê", "iu", "oa", "oă", "oe", "oi", "oo", "ôi", "ơi",
+  "ua", "uâ", "uê", "ui", "uô", "uơ", "uy", "ưa", "ưi", "ươ", "ưu", "yê",
+  "iêu", "oai", "oay", "oeo", "uây", "uôi", "ươi", "ươu", "uya", "uyê", "uyu", "yêu"
+])
+
+/**
+ * True when `word` (letters only, any case, NFC or NFD) spells one standard Vietnamese
+ * syllable: a known onset, vowel nucleus and final consonant, at most one tone, and only
+ * sắc/nặng before a stop (c, ch, p, t). Used to judge which decoding of legacy text reads as
+ * Vietnamese; minority-language names (Krông, H'Leo) are not standard syllables.
+ */
+export function isVietnameseSyllable(word: string): boolean {
+  const w = nfc(word).toLowerCase()
+  let onset = ""
+  let nucleus = ""
+  let coda = ""
+  let tone = 0
+  let part = 0 // 0 onset, 1 nucleus, 2 coda
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i)
+    const v = c < TABLE_SIZE ? VOWEL_OF[c]! : 0
+    if (v !== 0) {
+      if (part === 2) return false
+      part = 1
+      nucleus += VOWELS[v - 1]
+      if (TONE_OF[c] !== 0) {
+        if (tone !== 0) return false
+        tone = TONE_OF[c]!
+      }
+    } else {
+      if (c >= TABLE_SIZE || IS_LETTER[c] === 0) return false
+      if (part === 0) onset += w[i]
+      else {
+        part = 2
+        coda += w[i]
+      }
+    }
+  }
+  if (nucleus.length > 1 && ((onset === "g" && nucleus[0] === "i") || (onset === "q" && nucleus[0] === "u"))) {
+    onset += nucleus[0]
+    nucleus = nucleus.slice(1)
+  }
+  if (nucleus === "") return false
+  if (!ONSETS.has(onset) || !NUCLEI.has(nucleus) || !CODAS.has(coda)) return false
+  if ((coda === "c" || coda === "ch" || coda === "k" || coda === "p" || coda === "t") && tone !== 0 && tone !== 2 && tone !== 5) return false
+  return true
+}

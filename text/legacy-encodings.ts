@@ -155,8 +155,9 @@ const isWordChar = (ch: string): boolean => caseClass(ch) !== 0 || vowelParts(ch
 
 /**
  * TCVN3 text typed in the uppercase font reads back as "NGUYễN": capitalise the toned letters
- * of a word whose other letters (at least two) are all capitals, or of the whole text when it
- * has no lowercase letter at all and at least two capitals.
+ * of a word whose other letters are all capitals when it has at least two of them or stands
+ * next to such a word ("ĐÔNG Hồ" -> "ĐÔNG HỒ"), or anywhere in a text without lowercase letters
+ * that has such a word. Title-case words ("Tõ Hà") are left alone.
  */
 function restoreCapitals(text: string): string {
   let upper = 0
@@ -166,13 +167,12 @@ function restoreCapitals(text: string): string {
     if (k > 0) upper++
     else if (k < 0) lower++
   }
-  if (lower === 0) return upper >= 2 ? text.toUpperCase() : text
   if (upper < 2) return text
-  let out = ""
+  const allCaps = lower === 0
+  const words: Array<{ start: number; end: number; caps: boolean; strong: boolean }> = []
   let i = 0
   while (i < text.length) {
     if (!isWordChar(text[i]!)) {
-      out += text[i]
       i++
       continue
     }
@@ -185,11 +185,21 @@ function restoreCapitals(text: string): string {
       else if (k < 0) low++
       j++
     }
-    const word = text.slice(i, j)
-    out += low === 0 && up >= 2 ? word.toUpperCase() : word
+    words.push({ start: i, end: j, caps: low === 0 && up >= 1, strong: low === 0 && up >= 2 })
     i = j
   }
-  return out
+  const anyStrong = words.some((w) => w.strong)
+  let out = ""
+  let copied = 0
+  for (let w = 0; w < words.length; w++) {
+    const word = words[w]!
+    if (!word.caps) continue
+    const context = words[w - 1]?.strong === true || words[w + 1]?.strong === true || (allCaps && anyStrong)
+    if (!word.strong && !context) continue
+    out += text.slice(copied, word.start) + text.slice(word.start, word.end).toUpperCase()
+    copied = word.end
+  }
+  return copied === 0 ? text : out + text.slice(copied)
 }
 
 // ---------------------------------------------------------------------------------------------

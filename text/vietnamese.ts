@@ -485,6 +485,7 @@ export function isVietnameseSyllable(word: string): boolean {
   let nucleus = ""
   let coda = ""
   let tone = 0
+  let tonedAt = -1 // index of the toned vowel within the nucleus
   let part = 0 // 0 onset, 1 nucleus, 2 coda
   for (let i = 0; i < w.length; i++) {
     const c = w.charCodeAt(i)
@@ -496,6 +497,7 @@ export function isVietnameseSyllable(word: string): boolean {
       if (TONE_OF[c] !== 0) {
         if (tone !== 0) return false
         tone = TONE_OF[c]!
+        tonedAt = nucleus.length - 1
       }
     } else {
       if (c >= TABLE_SIZE || IS_LETTER[c] === 0) return false
@@ -509,9 +511,27 @@ export function isVietnameseSyllable(word: string): boolean {
   if (nucleus.length > 1 && ((onset === "g" && nucleus[0] === "i") || (onset === "q" && nucleus[0] === "u"))) {
     onset += nucleus[0]
     nucleus = nucleus.slice(1)
+    tonedAt--
   }
   if (nucleus === "") return false
   if (!ONSETS.has(onset) || !NUCLEI.has(nucleus) || !CODAS.has(coda)) return false
-  if ((coda === "c" || coda === "ch" || coda === "k" || coda === "p" || coda === "t") && tone !== 0 && tone !== 2 && tone !== 5) return false
+  const stop = coda === "c" || coda === "ch" || coda === "k" || coda === "p" || coda === "t"
+  if (stop && tone !== 0 && tone !== 2 && tone !== 5) return false
+  // -nh and -ch only follow a, ê, i, y (anh, ênh, inh, uynh, ach, êch, ich)
+  if ((coda === "nh" || coda === "ch") && !"aêiy".includes(nucleus[nucleus.length - 1]!)) return false
+  if (tone !== 0) {
+    if (tonedAt < 0) return false // the tone sits on the u of qu / i of gi: "qúy"
+    // the tone must sit where either placement convention puts it
+    let expected = -1
+    for (let k = nucleus.length - 1; k >= 0; k--) {
+      if ("ăâêôơư".includes(nucleus[k]!)) {
+        expected = k
+        break
+      }
+    }
+    if (expected === -1) expected = coda !== "" ? nucleus.length - 1 : nucleus.length === 3 ? 1 : 0
+    const oldStyle = coda === "" && (nucleus === "oa" || nucleus === "oe" || nucleus === "uy") && tonedAt === 1
+    if (tonedAt !== expected && !oldStyle) return false
+  }
   return true
 }

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest"
-import { canonicalToneMarks, cleanText, foldAccents, foldKey, hasDiacritics, nfc } from "../../text/vietnamese.ts"
+import {
+  canonicalToneMarks,
+  cleanText,
+  composeVowel,
+  foldAccents,
+  foldKey,
+  hasDiacritics,
+  isVietnameseSyllable,
+  nfc,
+  vowelParts
+} from "../../text/vietnamese.ts"
 
 /** [input, canonical] — input in a non-canonical or already canonical placement. */
 const toneTable: ReadonlyArray<readonly [string, string]> = [
@@ -204,5 +214,35 @@ describe("hasDiacritics", () => {
     expect(hasDiacritics("dđ")).toBe(true)
     expect(hasDiacritics("a\u0300")).toBe(true)
     expect(hasDiacritics("漢字")).toBe(false)
+  })
+})
+
+describe("isVietnameseSyllable", () => {
+  it.each(["Nguyễn", "quốc", "giữa", "người", "khuỷu", "Hòa", "Hoà", "Thuỵ", "Hoàng", "gì", "già", "Quỳnh", "hoạch", "tiếc", "Đắk", "XOÓNG"])(
+    "accepts %s",
+    (w) => expect(isVietnameseSyllable(w)).toBe(true)
+  )
+  it.each([
+    ["Nguyeón", "four-vowel nucleus"],
+    ["Vaờn", "aơ is no nucleus"],
+    ["tiềc", "huyền before a stop"],
+    ["Thònh", "-nh after o"],
+    ["Xaõ", "tone on the wrong vowel"],
+    ["qúy", "tone on the u of qu"],
+    ["Krông", "kr is no onset"],
+    ["V¨n", "symbol inside"]
+  ])("rejects %s (%s)", (w) => expect(isVietnameseSyllable(w)).toBe(false))
+})
+
+describe("vowelParts / composeVowel", () => {
+  it("split and rebuild every toned vowel", () => {
+    for (const ch of "aáàảãạăắằẳẵặâấầẩẫậeéèẻẽẹêếềểễệiíìỉĩịoóòỏõọôốồổỗộơớờởỡợuúùủũụưứừửữựyýỳỷỹỵ") {
+      for (const c of [ch, ch.toUpperCase()]) {
+        const p = vowelParts(c)!
+        expect(composeVowel(p.base, p.tone, p.upper)).toBe(c)
+      }
+    }
+    expect(vowelParts("Ễ")).toEqual({ base: "ê", tone: 4, upper: true })
+    expect(vowelParts("b")).toBeUndefined()
   })
 })

@@ -1,0 +1,39 @@
+/**
+ * Reading the small CSV tables of the unit catalog (cleaned layout, registries, hint tables),
+ * and the one error they raise when a table cannot be used at all.
+ */
+import { readFile } from "node:fs/promises"
+import { parse } from "csv-parse/sync"
+import { Data } from "effect"
+
+/** A unit table (catalog file, registry, hint table) that cannot be used at all. */
+export class UnitTableError extends Data.TaggedError("UnitTableError")<{
+  /** Stable code: unit_table_unreadable, unit_table_columns, unit_table_format. */
+  readonly code: "unit_table_unreadable" | "unit_table_columns" | "unit_table_format"
+  readonly message: string
+}> {}
+
+/** Reads a small UTF-8 CSV with a header into records (BOM tolerated). */
+export async function readCsvRecords(path: string): Promise<Record<string, string>[]> {
+  let text: string
+  try {
+    text = await readFile(path, "utf8")
+  } catch (e) {
+    throw new UnitTableError({ code: "unit_table_unreadable", message: `Cannot read ${path}: ${(e as Error).message}` })
+  }
+  try {
+    return parse(text, { columns: true, bom: true, skip_empty_lines: true, relax_column_count: true }) as Record<string, string>[]
+  } catch (e) {
+    throw new UnitTableError({ code: "unit_table_unreadable", message: `${path} is not a readable CSV: ${(e as Error).message}` })
+  }
+}
+
+export function requireColumns(path: string, records: readonly Record<string, string>[], columns: readonly string[]): void {
+  const first = records[0]
+  if (first === undefined) return
+  const missing = columns.filter((c) => !(c in first))
+  if (missing.length > 0) {
+    throw new UnitTableError({ code: "unit_table_columns", message: `${path} lacks column(s) ${missing.join(", ")}` })
+  }
+}
+

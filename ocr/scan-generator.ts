@@ -250,10 +250,11 @@ const wrap = (g: SKRSContext2D, text: string, width: number): Array<string> => {
  * Renders the pages of a spec to clean greyscale PNGs (300 dpi A4) and returns the text of each page
  * in reading order, as wrapped on the page (the OCR ground truth).
  */
-export const renderSpec = (spec: ScanSpec): { pages: Array<Buffer>; truthPages: Array<string> } => {
+export const renderSpec = (spec: ScanSpec): { pages: Array<Buffer>; truthPages: Array<string>; truthPagesByRow: Array<string> } => {
   registerFonts()
   const pages: Array<Buffer> = []
   const truthPages: Array<string> = []
+  const truthPagesByRow: Array<string> = []
   for (const layout of spec.layoutPages) {
     const canvas = createCanvas(PAGE_WIDTH_PX, PAGE_HEIGHT_PX)
     const g = canvas.getContext("2d")
@@ -267,11 +268,12 @@ export const renderSpec = (spec: ScanSpec): { pages: Array<Buffer>; truthPages: 
     const rightColWidth = contentWidth - Math.round(contentWidth * 0.4)
     const y: Record<"left" | "right" | "full", number> = { left: MARGIN_TOP, right: MARGIN_TOP, full: MARGIN_TOP }
     // Reading order: zones of side-by-side columns (left, then right) alternate with full-width zones.
-    const zones: Array<{ full: boolean; left: Array<string>; right: Array<string>; lines: Array<string> }> = []
+    type Placed = { text: string; y: number; right: boolean; size: number }
+    const zones: Array<{ full: boolean; left: Array<string>; right: Array<string>; lines: Array<string>; placed: Array<Placed> }> = []
     for (const line of layout) {
       const column = line.column ?? "full"
       const last = zones[zones.length - 1]
-      const zone = last !== undefined && last.full === (column === "full") ? last : { full: column === "full", left: [], right: [], lines: [] }
+      const zone = last !== undefined && last.full === (column === "full") ? last : { full: column === "full", left: [], right: [], lines: [], placed: [] }
       if (zone !== last) {
         zones.push(zone)
         const bottom = Math.max(y.full, y.left, y.right)
@@ -292,12 +294,24 @@ export const renderSpec = (spec: ScanSpec): { pages: Array<Buffer>; truthPages: 
         const x = line.align === "center" ? x0 + (width - w) / 2 : x0 + (i === 0 ? indent : 0)
         g.fillText(text, x, y[column])
         ;(column === "left" ? zone.left : column === "right" ? zone.right : zone.lines).push(text)
+        zone.placed.push({ text, y: y[column], right: column === "right", size })
       })
     }
     pages.push(canvas.toBuffer("image/png"))
     truthPages.push(zones.flatMap((z) => [...z.left, ...z.right, ...z.lines]).join("\n").normalize("NFC"))
+    // The other valid reading of a two-column zone: row by row, left text then right text.
+    const byRow = zones.flatMap((z) => {
+      const rows: Array<Array<Placed>> = []
+      for (const l of [...z.placed].sort((a, b) => a.y - b.y)) {
+        const row = rows.find((r) => Math.abs((r[0] as Placed).y - l.y) < l.size * 0.6)
+        if (row === undefined) rows.push([l])
+        else row.push(l)
+      }
+      return rows.map((r) => r.sort((a, b) => Number(a.right) - Number(b.right)).map((l) => l.text).join(" "))
+    })
+    truthPagesByRow.push(byRow.join("\n").normalize("NFC"))
   }
-  return { pages, truthPages }
+  return { pages, truthPages, truthPagesByRow }
 }
 
 // ---------------------------------------------------------------- degradation
@@ -329,9 +343,19 @@ export const randomDegradation = (seed: number): Degradation => {
 /** Applies a degradation to a clean page; returns JPEG or PNG bytes. */
 export const degradePage = async (png: Buffer, deg: Degradation, seed: number): Promise<Buffer> => {
   const rnd = seededRandom(seed ^ 0x9e3779b9)
-  const rotated = await sharp(png)
+  // Turn the page on a white scanner lid, keep the original page size (a scanner's frame), blur as optics do.
+  const meta = await sharp(png).metadata()
+  const turned = await sharp(png)
+    .flatten({ background: "#ffffff" })
+    .rotate(-deg.rotateDegrees, { background: "#ffffff" })
+    .raw()
+    .toBuffer({ resolveWithObject: true })
+  const left = Math.max(0, Math.floor((turned.info.width - (meta.width ?? turned.info.width)) / 2))
+  const top = Math.max(0, Math.floor((turned.info.height - (meta.height ?? turned.info.height)) / 2))
+  const rotated = await sharp(turned.data, { raw: { width: turned.info.width, height: turned.info.height, channels: turned.info.channels } })
+    .extract({ left, top, width: meta.width ?? turned.info.width, height: meta.height ?? turned.info.height })
     .greyscale()
-    .rotate(-deg.rotateDegrees, { background: { r: 255, g: 255, b: 255 } })
+    .extractChannel(0)
     .blur(deg.blurSigma >= 0.3 ? deg.blurSigma : false)
     .raw()
     .toBuffer({ resolveWithObject: true })
@@ -371,7 +395,10 @@ export const degradePage = async (png: Buffer, deg: Degradation, seed: number): 
 
 export type GeneratedScan = {
   readonly spec: ScanSpec
+  /** Text of each page in reading order, two-column zones column by column. */
   readonly truthPages: ReadonlyArray<string>
+  /** The same text with two-column zones read row by row (also a correct reading). */
+  readonly truthPagesByRow: ReadonlyArray<string>
   /** Encoded page images (PNG when clean, JPEG when degraded). */
   readonly pageImages: ReadonlyArray<Buffer>
   readonly degradation: Degradation | null
@@ -380,11 +407,11 @@ export type GeneratedScan = {
 /** Generates one document: spec, ground truth, page images (degraded unless `clean`). */
 export const generateScan = async (seed: number, options: { clean?: boolean; type?: GeneratedType } = {}): Promise<GeneratedScan> => {
   const spec = makeScanSpec(seed, options.type)
-  const { pages, truthPages } = renderSpec(spec)
-  if (options.clean === true) return { spec, truthPages, pageImages: pages, degradation: null }
+  const { pages, truthPages, truthPagesByRow } = renderSpec(spec)
+  if (options.clean === true) return { spec, truthPages, truthPagesByRow, pageImages: pages, degradation: null }
   const deg = randomDegradation(seed)
   const degraded = await Promise.all(pages.map((p, i) => degradePage(p, deg, seed * 31 + i)))
-  return { spec, truthPages, pageImages: degraded, degradation: deg }
+  return { spec, truthPages, truthPagesByRow, pageImages: degraded, degradation: deg }
 }
 
 /** Wraps page images into a scanned-style PDF: one full-page image per A4 page, as scanners write them. */

@@ -104,7 +104,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("father_name", "text")
     .addColumn("mother_name", "text")
     .addColumn("address", "text")))
-    .addColumn("master_id", "uuid", (c) => c.references("citizens.id").onDelete("set null"))
+    .addColumn("master_id", "uuid", (c: any) => c.references("citizens.id").onDelete("set null"))
     .addColumn("match_status", "text")
     .addColumn("match_score", "double precision")
     .execute()

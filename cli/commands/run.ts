@@ -1,0 +1,23 @@
+/** `provmerge run <job.json>`: migrate (or resume migrating) one new province. */
+import { Effect } from "effect"
+import { Command } from "effect/cli"
+import { loadJob } from "../../pipelines/job-config.ts"
+import { runJob } from "../../pipelines/run-job.ts"
+import { makeProgressSink } from "../progress-display.ts"
+import { jobFileArgument, logFormatFlag, maskFlag, optionValue, targetFlag } from "../shared-flags.ts"
+import { failWhen } from "../exit-status.ts"
+
+export const runCommand = Command.make(
+  "run",
+  { job: jobFileArgument, target: targetFlag, logFormat: logFormatFlag, mask: maskFlag },
+  (flags) =>
+    Effect.gen(function*() {
+      const job = yield* loadJob(flags.job, { target: optionValue(flags.target) })
+      const progress = makeProgressSink(flags.logFormat)
+      const result = yield* runJob(job, { progress, command: "run", maskIdentifiers: flags.mask }).pipe(Effect.ensuring(Effect.sync(() => progress.close())))
+      yield* failWhen(result.status === "failed", `${result.batches.failed} batch(es) failed; see 'provmerge status ${flags.job}'`)
+    })
+).pipe(Command.withDescription(
+  "Migrate the sources of a job into the target: plan batches, extract, map, remap units, deduplicate, load, verify, " +
+    "and write the reconciliation workbook. Run it again after a crash or a fix: verified batches are not read again."
+))

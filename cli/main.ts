@@ -1,0 +1,26 @@
+/**
+ * The provmerge command line. Each command lives in cli/commands/<name>.ts; this file only puts
+ * them together and decides how the process ends.
+ */
+import { Effect } from "effect"
+import { Command } from "effect/cli"
+import { NodeRuntime, NodeServices } from "@effect/platform-node"
+import { TOOL_VERSION } from "../pipelines/run-job.ts"
+import { reportFailure } from "./exit-status.ts"
+import { rerunCommand } from "./commands/rerun.ts"
+import { runCommand } from "./commands/run.ts"
+import { statusCommand } from "./commands/status.ts"
+
+const provmerge = Command.make("provmerge").pipe(
+  Command.withDescription(
+    "Moves a pre-merger province's data (TTHC dossiers, civil status, citizens, officials' accounts, scanned results) " +
+      "into the unified provincial system, and writes the reconciliation workbook reviewers sign off."
+  ),
+  Command.withSubcommands([runCommand, statusCommand, rerunCommand])
+)
+
+Command.run(provmerge, { version: TOOL_VERSION }).pipe(
+  Effect.catchCause(reportFailure),
+  Effect.provide(NodeServices.layer),
+  NodeRuntime.runMain({ disableErrorReporting: true })
+)

@@ -1,0 +1,291 @@
+/**
+ * Gathers a run's reconciliation from the target (ledger, rejects, review items, loaded rows) and
+ * hands it to the workbook writer. Source-side numbers come from the ledger (what each batch read,
+ * rejected and sent, with its checksum per unit); target-side numbers are computed now, by SQL
+ * over the loaded rows, with the same checksum definition.
+ */
+import { mkdir } from "node:fs/promises"
+import { join } from "node:path"
+import { type Kysely, sql } from "kysely"
+import type { DatabaseHandle } from "../connectors/open-database.ts"
+import type { EntityKind } from "../mappings/canonical-records.ts"
+import type {
+  AccountRow,
+  DuplicatePairRow,
+  OcrReviewRow,
+  RejectRow,
+  SummaryRow,
+  UnitReviewRow
+} from "../reports/report-rows.ts"
+import { writeReconciliationWorkbook } from "../reports/reconciliation-workbook.ts"
+import { ChecksumAccumulator, checksumSql, EMPTY_CHECKSUM } from "../target/row-checksum.ts"
+import { targetTables } from "../target/tables/index.ts"
+import type { Job } from "./job-config.ts"
+
+export interface UnitNames {
+  oldUnitName(code: string): string
+  newCommuneName(code: string): string
+}
+
+export interface WorkbookRequest {
+  readonly job: Job
+  readonly target: DatabaseHandle
+  readonly runId: string
+  readonly toolVersion: string
+  readonly maskIdentifiers: boolean
+  readonly unitNames?: UnitNames | undefined
+}
+
+/** Writes `<output>/reconciliation-<runId>.xlsx` and returns its path. */
+export const writeRunWorkbook = async (request: WorkbookRequest): Promise<string> => {
+  const { job, target, runId } = request
+  const db = target.db
+  await mkdir(job.outputDir, { recursive: true })
+  const path = join(job.outputDir, `reconciliation-${runId.slice(0, 8)}.xlsx`)
+  const run = await db.withSchema("provmerge").selectFrom("runs").selectAll().where("run_id", "=", runId).executeTakeFirst()
+  const names = request.unitNames
+  await writeReconciliationWorkbook(path, {
+    header: {
+      runId,
+      province: `${job.province.name} (${job.province.code})`,
+      sources: job.sources.map((s) => `${s.name} (${s.vendor})`),
+      startedAt: new Date(run?.started_at ?? Date.now()),
+      finishedAt: new Date(),
+      toolVersion: request.toolVersion,
+      configHash: job.configHash
+    },
+    summary: await summaryRows(db, names),
+    rejects: rejectRows(db),
+    units: unitReviewRows(db, names),
+    duplicates: duplicateRows(db),
+    accounts: accountRows(db),
+    ocr: ocrRows(db)
+  }, { lang: job.lang, maskIdentifiers: request.maskIdentifiers, signingKey: runId })
+  return path
+}
+
+interface Tally {
+  source: string
+  table: string
+  unit: string
+  read: number
+  rejected: number
+  loaded: number
+  merged: number
+  review: number
+  sourceChecksum: ChecksumAccumulator
+  targetChecksum: string
+}
+
+/** Per source table and old unit: read, loaded, merged, rejected, pending review and both checksums. */
+export const summaryRows = async (db: Kysely<any>, names?: UnitNames): Promise<SummaryRow[]> => {
+  const tallies = new Map<string, Tally>()
+  const tally = (source: string, table: string, unit: string): Tally => {
+    const key = `${source}\u0000${table}\u0000${unit}`
+    let t = tallies.get(key)
+    if (t === undefined) {
+      t = { source, table, unit, read: 0, rejected: 0, loaded: 0, merged: 0, review: 0, sourceChecksum: new ChecksumAccumulator(), targetChecksum: EMPTY_CHECKSUM }
+      tallies.set(key, t)
+    }
+    return t
+  }
+  const sourceSide = await db.withSchema("provmerge").selectFrom("batch_units as u")
+    .innerJoin("batches as b", "b.batch_id", "u.batch_id")
+    .select(["b.source", "b.source_table", "u.unit", "u.rows_read", "u.rows_rejected", "u.source_checksum"])
+    .execute()
+  for (const r of sourceSide as any[]) {
+    const t = tally(r.source, r.source_table, r.unit)
+    t.read += Number(r.rows_read)
+    t.rejected += Number(r.rows_rejected)
+    t.sourceChecksum.xorHex(r.source_checksum)
+  }
+  for (const entity of Object.keys(targetTables) as EntityKind[]) {
+    const table = targetTables[entity]
+    const merged = entity === "citizen" ? sql<number>`count(*) filter (where match_status = 'merged')` : sql<number>`0`
+    const review = entity === "citizen"
+      ? sql<number>`count(*) filter (where match_status = 'review') + count(r.review_key)`
+      : sql<number>`count(r.review_key)`
+    const rows = await sql<any>`select t.source, t.source_table, t.accounting_unit as unit, count(*)::int as n, (${merged})::int as merged,
+        (${review})::int as review, ${checksumSql(table.columns.map((c) => ({ ...c, name: `t.${c.name}` })))} as checksum
+      from ${sql.id(table.name)} t
+      left join provmerge.review_items r on r.source_key = t.source_key and r.kind = 'unit' and r.decision is null
+      group by t.source, t.source_table, t.accounting_unit`.execute(db)
+    for (const r of rows.rows) {
+      const t = tally(r.source, r.source_table, r.unit)
+      t.merged += Number(r.merged)
+      t.loaded += Number(r.n) - Number(r.merged)
+      t.review += Number(r.review)
+      t.targetChecksum = r.checksum
+    }
+  }
+  return [...tallies.values()]
+    .sort((a, b) => a.source.localeCompare(b.source) || a.table.localeCompare(b.table) || a.unit.localeCompare(b.unit))
+    .map((t) => ({
+      source: t.source,
+      table: t.table,
+      oldUnitCode: t.unit,
+      oldUnitName: names?.oldUnitName(t.unit) ?? "",
+      read: t.read,
+      loaded: t.loaded,
+      merged: t.merged,
+      rejected: t.rejected,
+      pendingReview: t.review,
+      sourceChecksum: t.sourceChecksum.value,
+      targetChecksum: t.targetChecksum
+    }))
+}
+
+/** Keyset pages over a table, so a million rows never sit in memory at once. */
+async function* pages<R>(fetch: (after: string | null) => Promise<R[]>, keyOf: (r: R) => string): AsyncIterable<R> {
+  let after: string | null = null
+  for (;;) {
+    const rows = await fetch(after)
+    for (const r of rows) yield r
+    if (rows.length < 2000) return
+    after = keyOf(rows[rows.length - 1]!)
+  }
+}
+
+async function* rejectRows(db: Kysely<any>): AsyncIterable<RejectRow> {
+  const rows = pages<any>((after) => {
+    let q = db.withSchema("provmerge").selectFrom("rejects")
+      .select(["source", "source_table", "source_key", "stage", "error_code", "message", "raw_value", sql<string>`source_key || '|' || stage`.as("k")])
+      .orderBy(sql`source_key || '|' || stage`).limit(2000)
+    if (after !== null) q = q.where(sql`source_key || '|' || stage`, ">", after)
+    return q.execute()
+  }, (r) => r.k)
+  for await (const r of rows) {
+    yield { source: r.source, table: r.source_table, sourceKey: r.source_key, stage: r.stage, errorCode: r.error_code, message: r.message, rawValue: r.raw_value }
+  }
+}
+
+const parse = (payload: unknown): any => (typeof payload === "string" ? JSON.parse(payload) : payload)
+
+async function* unitReviewRows(db: Kysely<any>, names?: UnitNames): AsyncIterable<UnitReviewRow> {
+  const items = pages<any>((after) => {
+    let q = db.withSchema("provmerge").selectFrom("review_items").selectAll().where("kind", "=", "unit").orderBy("review_key").limit(2000)
+    if (after !== null) q = q.where("review_key", ">", after)
+    return q.execute()
+  }, (r) => r.review_key)
+  for await (const r of items) {
+    const p = parse(r.payload)
+    yield {
+      reviewKey: r.review_key,
+      source: r.source,
+      table: r.source_table,
+      sourceKey: r.source_key,
+      oldProvinceCode: p.unit?.provinceCode ?? null,
+      oldDistrictCode: p.unit?.districtCode ?? null,
+      oldCommuneCode: p.unit?.communeCode ?? null,
+      address: p.unit?.address ?? null,
+      status: "ambiguous",
+      candidates: (p.candidates as string[]).map((code) => ({ code, name: names?.newCommuneName(code) ?? "" })),
+      decision: r.decision
+    }
+  }
+  // Unknown codes are rejects (UNIT_UNKNOWN); they are listed here too so a reviewer can give the right code.
+  const unknown = pages<any>((after) => {
+    let q = db.withSchema("provmerge").selectFrom("rejects").select(["source", "source_table", "source_key", "raw_row", "raw_value"])
+      .where("error_code", "=", "UNIT_UNKNOWN").orderBy("source_key").limit(2000)
+    if (after !== null) q = q.where("source_key", ">", after)
+    return q.execute()
+  }, (r) => r.source_key)
+  for await (const r of unknown) {
+    const [province, district, commune] = String(r.raw_value ?? "").split(" ")[0]!.split("/")
+    yield {
+      reviewKey: `unit:${r.source_key}`,
+      source: r.source,
+      table: r.source_table,
+      sourceKey: r.source_key,
+      oldProvinceCode: province || null,
+      oldDistrictCode: district || null,
+      oldCommuneCode: commune || null,
+      address: null,
+      status: "unknown",
+      candidates: []
+    }
+  }
+}
+
+async function* duplicateRows(db: Kysely<any>): AsyncIterable<DuplicatePairRow> {
+  const items = pages<any>((after) => {
+    let q = db.withSchema("provmerge").selectFrom("review_items").selectAll().where("kind", "=", "duplicate").orderBy("review_key").limit(2000)
+    if (after !== null) q = q.where("review_key", ">", after)
+    return q.execute()
+  }, (r) => r.review_key)
+  for await (const r of items) {
+    const p = parse(r.payload)
+    const side = (rec: any) => ({
+      source: rec?.source ?? "",
+      sourceKey: rec?.sourceKey ?? "",
+      fields: {
+        fullName: rec?.fullName ?? null,
+        birthDate: rec?.birthDate ?? null,
+        gender: rec?.gender ?? null,
+        cccd: rec?.cccd ?? null,
+        cmnd: rec?.cmnd ?? null,
+        fatherName: rec?.fatherName ?? null,
+        motherName: rec?.motherName ?? null,
+        address: rec?.address ?? null
+      }
+    })
+    yield {
+      reviewKey: r.review_key,
+      clusterId: p.clusterId ?? r.review_key,
+      recordType: "citizen",
+      recordA: side(p.a),
+      recordB: side(p.b),
+      score: Number(p.score),
+      breakdown: p.breakdown ?? [],
+      decision: r.decision === "merge" ? "merge" : r.decision === "keep_apart" ? "keepApart" : null
+    }
+  }
+}
+
+async function* accountRows(db: Kysely<any>): AsyncIterable<AccountRow> {
+  const rows = await db.selectFrom("account_records as r")
+    .leftJoin("official_accounts as a", "a.id", "r.account_id")
+    .select([
+      "r.source", "r.username as old_username", "a.username as new_username", "r.full_name", "r.old_commune_code",
+      "a.new_commune_code", "a.status", "a.disabled_reason", "a.must_reset_password", "r.source_key"
+    ])
+    .orderBy("r.source_key")
+    .execute()
+  for (const r of rows as any[]) {
+    const action = r.status === "disabled"
+      ? "disabled"
+      : r.new_username !== null && r.new_username !== r.old_username
+      ? "renamed"
+      : r.must_reset_password
+      ? "mustReset"
+      : "merged"
+    yield {
+      source: r.source,
+      oldUsername: r.old_username,
+      newUsername: r.status === "disabled" ? null : r.new_username,
+      fullName: r.full_name,
+      oldUnitCode: r.old_commune_code,
+      newUnitCode: r.new_commune_code,
+      action,
+      mergedInto: r.new_username,
+      note: r.disabled_reason
+    }
+  }
+}
+
+async function* ocrRows(db: Kysely<any>): AsyncIterable<OcrReviewRow> {
+  const items = await db.withSchema("provmerge").selectFrom("review_items").selectAll().where("kind", "=", "ocr").orderBy("review_key").execute()
+  for (const r of items as any[]) {
+    const p = parse(r.payload)
+    yield {
+      reviewKey: r.review_key,
+      file: p.file,
+      page: p.page ?? 1,
+      pageImagePath: p.pageImagePath ?? null,
+      field: p.field ?? null,
+      value: p.value ?? null,
+      confidence: p.confidence ?? null,
+      linkStatus: p.linkStatus ?? "unlinked"
+    }
+  }
+}

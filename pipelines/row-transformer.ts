@@ -1,0 +1,140 @@
+/**
+ * The per-row hot path of a batch: vendor mapping → unit remap → target column texts → checksum.
+ * Plain synchronous code (no promises, no Effect allocations): it runs millions of times.
+ * Every row comes out as exactly one of: a staged row, or a reject with a stable code.
+ */
+import type { CanonicalRecord, OldUnitRef } from "../mappings/canonical-records.ts"
+import type { RejectCode } from "../mappings/reject-codes.ts"
+import { sourceKeyOf, type MappingContext, type SourceRow, type TableMapping } from "../mappings/vendor-mapping.ts"
+import { ChecksumAccumulator } from "../target/row-checksum.ts"
+import type { ResolvedUnit, TargetTable } from "../target/tables/target-table.ts"
+
+/** What the unit remapper answers for one reference (see mappings/admin-units). */
+export interface UnitAnswer extends ResolvedUnit {
+  readonly candidates: readonly string[]
+  readonly reason?: string | undefined
+}
+
+export interface UnitRemapper {
+  resolve(ref: OldUnitRef): UnitAnswer
+}
+
+export interface RejectEntry {
+  readonly sourceKey: string
+  readonly unit: string
+  readonly stage: "decode" | "remap" | "load"
+  readonly code: RejectCode
+  readonly column: string | null
+  readonly message: string
+  readonly rawValue: string | null
+  readonly rawRow: SourceRow
+}
+
+export interface UnitReviewEntry {
+  readonly sourceKey: string
+  readonly unit: OldUnitRef
+  readonly answer: UnitAnswer
+}
+
+export interface UnitTally {
+  read: number
+  rejected: number
+  readonly checksum: ChecksumAccumulator
+}
+
+/** Accumulates one batch: staged lines, rejects, review items, per-unit tallies, checksum. */
+export class BatchAccumulator {
+  readonly rejects: RejectEntry[] = []
+  readonly unitReviews: UnitReviewEntry[] = []
+  readonly units = new Map<string, UnitTally>()
+  readonly checksum = new ChecksumAccumulator()
+  read = 0
+  staged = 0
+
+  tally(unit: string): UnitTally {
+    let t = this.units.get(unit)
+    if (t === undefined) {
+      t = { read: 0, rejected: 0, checksum: new ChecksumAccumulator() }
+      this.units.set(unit, t)
+    }
+    return t
+  }
+}
+
+export type StagedRow = { readonly values: Array<string | null>; readonly hash: string; readonly unit: string }
+
+export const createRowTransformer = (options: {
+  readonly mapping: TableMapping
+  readonly context: MappingContext
+  readonly remapper: UnitRemapper
+  readonly target: TargetTable
+}) => {
+  const { mapping, context, remapper, target } = options
+  const keyColumn = mapping.key
+  return (row: SourceRow, batch: BatchAccumulator): StagedRow | undefined => {
+    batch.read++
+    const pk = String(row[keyColumn])
+    const sourceKey = sourceKeyOf(context.source, mapping.table, pk)
+    const unitKey = mapping.accountingUnit(row)
+    const tally = batch.tally(unitKey)
+    tally.read++
+    const reject = (entry: Omit<RejectEntry, "sourceKey" | "unit" | "rawRow">) => {
+      tally.rejected++
+      batch.rejects.push({ ...entry, sourceKey, unit: unitKey, rawRow: row })
+      return undefined
+    }
+    let mapped
+    try {
+      mapped = mapping.toRecord(row, context)
+    } catch (error) {
+      // A mapping must not throw; if one does, the row is still accounted for.
+      return reject({ stage: "decode", code: "MISSING_REQUIRED", column: null, message: `mapping failed: ${(error as Error).message}`, rawValue: null })
+    }
+    if (!mapped.ok) {
+      return reject({ stage: "decode", code: mapped.code, column: mapped.column, message: mapped.message, rawValue: rawText(mapped.value) })
+    }
+    const record: CanonicalRecord = mapped.record
+    const answer = resolveUnit(remapper, record.unit)
+    if (answer.status === "unknown") {
+      return reject({
+        stage: "remap",
+        code: "UNIT_UNKNOWN",
+        column: null,
+        message: answer.reason ?? "the unit code is not in the catalog",
+        rawValue: describeRef(record.unit)
+      })
+    }
+    if (answer.status === "ambiguous" || answer.status === "province_only") {
+      batch.unitReviews.push({ sourceKey, unit: record.unit, answer })
+    }
+    const values = target.toValues(record, {
+      source: context.source,
+      sourceTable: mapping.table,
+      sourcePk: pk,
+      sourceKey,
+      accountingUnit: unitKey,
+      unit: answer
+    })
+    const hash = batch.checksum.addRow(values)
+    tally.checksum.xorHex(hash)
+    batch.staged++
+    return { values, hash, unit: unitKey }
+  }
+}
+
+const NO_UNIT: UnitAnswer = { status: "none", candidates: [] }
+
+const resolveUnit = (remapper: UnitRemapper, ref: OldUnitRef): UnitAnswer => {
+  const empty = !ref.provinceCode && !ref.districtCode && !ref.communeCode && !ref.address
+  return empty ? NO_UNIT : remapper.resolve(ref)
+}
+
+const describeRef = (ref: OldUnitRef): string =>
+  [ref.provinceCode, ref.districtCode, ref.communeCode].map((c) => c ?? "").join("/") + (ref.address ? ` ${ref.address}` : "")
+
+const rawText = (value: unknown): string | null => {
+  if (value === null || value === undefined) return null
+  if (value instanceof Date) return value.toISOString()
+  if (typeof value === "object") return JSON.stringify(value)
+  return String(value)
+}

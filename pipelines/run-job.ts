@@ -1,0 +1,309 @@
+/**
+ * A migration run, as one Effect program:
+ *
+ *   open target (migrate schema) · load unit catalog · open sources
+ *   plan batches (ledger) → load agencies, accounts, citizens → deduplicate citizens
+ *   → load dossiers and civil-status events → link to masters → merge accounts → reconcile (workbook)
+ *
+ * Verified batches are never re-read, so the same command resumes a killed run. Batches of one
+ * source run with that source's bounded concurrency, sources side by side.
+ */
+import { randomUUID } from "node:crypto"
+import { Effect, Schedule } from "effect"
+import { sql } from "kysely"
+import { describeLocation } from "../connectors/database-location.ts"
+import { type DatabaseHandle, openDatabase } from "../connectors/open-database.ts"
+import { openSourceReader } from "../connectors/open-source-reader.ts"
+import type { SourceReader } from "../connectors/source-reader.ts"
+import type { EntityKind, SourceSystem } from "../mappings/canonical-records.ts"
+import type { TableMapping, VendorMapping } from "../mappings/vendor-mapping.ts"
+import { findVendorMapping, vendorMappings } from "../mappings/vendors/index.ts"
+import { migrateTarget } from "../target/migrate-target.ts"
+import { targetTables } from "../target/tables/index.ts"
+import { exactCccdMatcher, linkCitizenMasters, runDeduplicationStage, type CitizenMatcher } from "./deduplicate-citizens.ts"
+import {
+  BatchFailed,
+  CatalogUnavailable,
+  describeError,
+  isTransientError,
+  SourceUnavailable,
+  StageFailed,
+  TargetUnavailable,
+  UnknownVendor
+} from "./errors.ts"
+import type { Job } from "./job-config.ts"
+import { type BatchRow, isDone, listBatches, markFailed, markRunning } from "./ledger.ts"
+import { loadBatch } from "./load-batch.ts"
+import { planTable } from "./plan-batches.ts"
+import type { ProgressSink } from "./progress-events.ts"
+import { type JobUnits, loadJobUnits } from "./unit-remapper.ts"
+import { writeRunWorkbook } from "./reconcile.ts"
+
+export const TOOL_VERSION = "0.1.0"
+
+export interface RunOptions {
+  readonly progress: ProgressSink
+  readonly command: string
+  /** Only these batches (rerun --batch); undefined: every batch not yet verified. */
+  readonly batchIds?: readonly string[] | undefined
+  /** Only failed batches, optionally of one source / table (rerun --failed). */
+  readonly failedOnly?: { readonly source?: string | undefined; readonly table?: string | undefined } | undefined
+  readonly matcher?: CitizenMatcher | undefined
+  readonly maskIdentifiers?: boolean | undefined
+  readonly fetchSize?: number | undefined
+}
+
+export interface RunResult {
+  readonly runId: string
+  readonly status: "succeeded" | "failed"
+  readonly workbook: string
+  readonly batches: { readonly verified: number; readonly failed: number; readonly skipped: number }
+  readonly failedBatches: ReadonlyArray<{ readonly batchId: string; readonly error: string }>
+}
+
+interface Environment {
+  readonly job: Job
+  readonly target: DatabaseHandle
+  readonly remapper: JobUnits
+  readonly vendors: ReadonlyMap<string, VendorMapping>
+  readonly reader: (source: string, system: SourceSystem) => Effect.Effect<SourceReader, SourceUnavailable>
+  readonly runId: string
+  readonly options: RunOptions
+}
+
+const LOAD_ORDER: ReadonlyArray<ReadonlyArray<EntityKind>> = [["agency", "account", "citizen"], ["dossier", "civil_status_event"]]
+
+export const openTarget = (job: Job) =>
+  Effect.acquireRelease(
+    Effect.tryPromise({
+      try: async () => {
+        const handle = await openDatabase(job.target, { poolSize: 4 })
+        await migrateTarget(handle.db)
+        return handle
+      },
+      catch: (e) => new TargetUnavailable({ target: describeLocation(job.target), cause: describeError(e) })
+    }),
+    (handle) => Effect.promise(() => handle.close().catch(() => undefined))
+  )
+
+const acquireEnvironment = (job: Job, options: RunOptions) =>
+  Effect.gen(function*() {
+    const vendors = new Map<string, VendorMapping>()
+    for (const s of job.sources) {
+      const mapping = findVendorMapping(s.vendor)
+      if (mapping === undefined) return yield* new UnknownVendor({ source: s.name, vendor: s.vendor, known: Object.keys(vendorMappings) })
+      vendors.set(s.name, mapping)
+    }
+    const remapper = yield* Effect.tryPromise({
+      try: () => loadJobUnits(job.catalog, job.unitHints),
+      catch: (e) => new CatalogUnavailable({ path: job.catalog, cause: describeError(e) })
+    })
+    const target = yield* openTarget(job)
+    const readers = new Map<string, Promise<SourceReader>>()
+    yield* Effect.addFinalizer(() =>
+      Effect.promise(async () => {
+        for (const r of readers.values()) await r.then((x) => x.close()).catch(() => undefined)
+      })
+    )
+    const reader = (source: string, system: SourceSystem) =>
+      Effect.tryPromise({
+        try: () => {
+          const key = `${source}/${system}`
+          let r = readers.get(key)
+          if (r === undefined) {
+            const cfg = job.sources.find((s) => s.name === source)!
+            r = openSourceReader(system === "tthc" ? cfg.tthc : cfg.civilStatus, cfg.concurrency + 1)
+            r.catch(() => readers.delete(key))
+            readers.set(key, r)
+          }
+          return r
+        },
+        catch: (e) => {
+          const cfg = job.sources.find((s) => s.name === source)!
+          return new SourceUnavailable({ source, database: describeLocation(system === "tthc" ? cfg.tthc : cfg.civilStatus), cause: describeError(e) })
+        }
+      })
+    return { job, target, remapper, vendors, reader, runId: randomUUID(), options } satisfies Environment
+  })
+
+export const runJob = (job: Job, options: RunOptions) =>
+  Effect.scoped(Effect.gen(function*() {
+    const env = yield* acquireEnvironment(job, options)
+    const { target, runId, options: { progress } } = env
+    progress.emit({ type: "run_started", runId, job: job.name, target: target.description })
+    for (const warning of env.remapper.warnings.slice(0, 20)) progress.emit({ type: "stage", stage: "catalog", message: warning })
+    yield* recordRunStart(env)
+    const rerun = options.batchIds !== undefined || options.failedOnly !== undefined
+    if (!rerun) yield* planAll(env)
+
+    const outcomes: Array<{ batchId: string; status: "verified" | "failed"; error: string | null }> = []
+    let skipped = 0
+    let citizensTouched = false
+    let dependentsTouched = false
+    for (const entities of LOAD_ORDER) {
+      const all = yield* Effect.promise(() => listBatches(target.db, { entities }))
+      const selected = all.filter((b) => selectBatch(b, options))
+      skipped += all.length - selected.length
+      if (selected.some((b) => b.entity === "citizen")) citizensTouched = true
+      if (selected.some((b) => b.entity === "dossier" || b.entity === "civil_status_event")) dependentsTouched = true
+      outcomes.push(...yield* loadBatches(env, selected))
+      if (entities.includes("citizen") && (citizensTouched || !rerun)) {
+        progress.emit({ type: "stage", stage: "dedupe", message: "deduplicating citizens" })
+        const summary = yield* Effect.tryPromise({
+          try: () => runDeduplicationStage(target, options.matcher ?? exactCccdMatcher),
+          catch: (e) => new StageFailed({ stage: "dedupe", cause: describeError(e) })
+        })
+        progress.emit({ type: "stage", stage: "dedupe", message: `${summary.records} records → ${summary.masters} persons (${summary.merged} merged, ${summary.review} to review)` })
+      }
+    }
+    if (dependentsTouched || citizensTouched) {
+      yield* Effect.tryPromise({
+        try: () => linkCitizenMasters(target),
+        catch: (e) => new StageFailed({ stage: "link", cause: describeError(e) })
+      })
+    }
+    progress.emit({ type: "stage", stage: "reconcile", message: "writing the reconciliation workbook" })
+    const workbook = yield* Effect.tryPromise({
+      try: () => writeRunWorkbook({ job, target, runId, toolVersion: TOOL_VERSION, maskIdentifiers: options.maskIdentifiers ?? false, unitNames: env.remapper.names }),
+      catch: (e) => new StageFailed({ stage: "reconcile", cause: describeError(e) })
+    })
+    const failed = outcomes.filter((o) => o.status === "failed")
+    const status = failed.length === 0 ? "succeeded" as const : "failed" as const
+    const message = failed.length === 0
+      ? `${outcomes.length} batches verified, ${skipped} already verified before`
+      : `${failed.length} batch(es) failed: ${failed.slice(0, 5).map((f) => f.batchId).join(", ")}${failed.length > 5 ? ", …" : ""}. ` +
+        `Fix the cause, then 'provmerge rerun --failed ${job.file}'.`
+    yield* Effect.promise(() =>
+      target.db.withSchema("provmerge").updateTable("runs")
+        .set({ finished_at: sql`now()`, status, message }).where("run_id", "=", runId).execute()
+    )
+    progress.emit({ type: "run_finished", runId, status, workbook, message })
+    return {
+      runId,
+      status,
+      workbook,
+      batches: { verified: outcomes.length - failed.length, failed: failed.length, skipped },
+      failedBatches: failed.map((f) => ({ batchId: f.batchId, error: f.error ?? "" }))
+    } satisfies RunResult
+  }))
+
+const selectBatch = (b: BatchRow, options: RunOptions): boolean => {
+  if (options.batchIds !== undefined) return options.batchIds.includes(b.batch_id)
+  if (options.failedOnly !== undefined) {
+    return b.status === "failed" &&
+      (options.failedOnly.source === undefined || b.source === options.failedOnly.source) &&
+      (options.failedOnly.table === undefined || b.source_table === options.failedOnly.table)
+  }
+  return !isDone(b)
+}
+
+const recordRunStart = (env: Environment) =>
+  Effect.promise(() =>
+    env.target.db.withSchema("provmerge").insertInto("runs").values({
+      run_id: env.runId,
+      job_name: env.job.name,
+      province_code: env.job.province.code,
+      config_hash: env.job.configHash,
+      tool_version: TOOL_VERSION,
+      command: env.options.command,
+      started_at: sql`now()`,
+      status: "running"
+    }).execute()
+  )
+
+const planAll = (env: Environment) =>
+  Effect.forEach(env.job.sources, (source) =>
+    Effect.forEach(env.vendors.get(source.name)!.tables, (mapping) =>
+      Effect.gen(function*() {
+        const reader = yield* env.reader(source.name, mapping.system)
+        const planned = yield* Effect.tryPromise({
+          try: () => planTable(env.target.db, reader, source.name, mapping, env.job.batchSize),
+          catch: (e) => new SourceUnavailable({ source: source.name, database: reader.description, cause: `planning ${mapping.table}: ${describeError(e)}` })
+        })
+        const pending = (yield* Effect.promise(() => listBatches(env.target.db, { source: source.name, table: mapping.table }))).filter((b) => !isDone(b))
+        env.options.progress.emit({
+          type: "planned",
+          source: source.name,
+          table: mapping.table,
+          batches: planned.newBatches,
+          pending: pending.length,
+          estimatedRows: pending.length * env.job.batchSize
+        })
+      }), { discard: true }), { concurrency: 2, discard: true })
+
+const loadBatches = (env: Environment, batches: readonly BatchRow[]) =>
+  Effect.forEach(
+    env.job.sources,
+    (source) =>
+      Effect.forEach(
+        batches.filter((b) => b.source === source.name),
+        (batch) => loadOne(env, batch),
+        { concurrency: env.target.engine === "pglite" ? 1 : source.concurrency }
+      ),
+    { concurrency: "unbounded" }
+  ).pipe(Effect.map((perSource) => perSource.flat()))
+
+const retryPolicy = Schedule.exponential("500 millis", 2).pipe(Schedule.jittered)
+
+const loadOne = (env: Environment, batch: BatchRow) => {
+  const mapping: TableMapping | undefined = env.vendors.get(batch.source)?.tables.find((t) => t.table === batch.source_table)
+  const source = env.job.sources.find((s) => s.name === batch.source)!
+  const started = Date.now()
+  let attempt = batch.attempt
+  const once = Effect.gen(function*() {
+    if (mapping === undefined) {
+      return yield* new BatchFailed({ batchId: batch.batch_id, attempt, cause: `the vendor mapping of '${batch.source}' has no table '${batch.source_table}'`, transient: false })
+    }
+    const reader = yield* env.reader(batch.source, batch.system).pipe(
+      Effect.mapError((e) => new BatchFailed({ batchId: batch.batch_id, attempt, cause: e.message, transient: true }))
+    )
+    attempt++
+    return yield* Effect.tryPromise({
+      try: async () => {
+        await markRunning(env.target.db, batch.batch_id, env.runId)
+        return loadBatch({
+          target: env.target,
+          reader,
+          mapping,
+          context: { source: batch.source, oldProvinceCode: source.oldProvinceCode },
+          remapper: env.remapper,
+          table: targetTables[mapping.entity],
+          batch,
+          runId: env.runId,
+          fetchSize: env.options.fetchSize ?? 1000
+        })
+      },
+      catch: (e) => new BatchFailed({ batchId: batch.batch_id, attempt, cause: describeError(e), transient: isTransientError(e) })
+    })
+  })
+  return once.pipe(
+    Effect.tapError((e) =>
+      Effect.sync(() => {
+        if (e.transient) env.options.progress.emit({ type: "batch_retry", batchId: batch.batch_id, attempt: e.attempt, error: e.cause })
+      })
+    ),
+    Effect.retry({ schedule: retryPolicy, times: 5, while: (e) => e.transient }),
+    Effect.map((outcome) => ({ batchId: outcome.batchId, status: outcome.status, error: outcome.error, read: outcome.read, loaded: outcome.loaded, rejected: outcome.rejected })),
+    Effect.catch((e) =>
+      Effect.promise(() => markFailed(env.target.db, batch.batch_id, e.cause, Date.now() - started).catch(() => undefined)).pipe(
+        Effect.as({ batchId: batch.batch_id, status: "failed" as const, error: e.cause, read: 0, loaded: 0, rejected: 0 })
+      )
+    ),
+    Effect.tap((o) =>
+      Effect.sync(() =>
+        env.options.progress.emit({
+          type: "batch_finished",
+          source: batch.source,
+          table: batch.source_table,
+          batchId: o.batchId,
+          status: o.status,
+          read: o.read,
+          loaded: o.loaded,
+          rejected: o.rejected,
+          durationMs: Date.now() - started,
+          error: o.error
+        })
+      )
+    )
+  )
+}

@@ -152,6 +152,21 @@ const quoteReplacement = (c: number): string | undefined => {
   }
 }
 
+/** Per BMP code unit: 1 whitespace, 2 invisible, 3 quote or Ð to replace, 0 otherwise. */
+const SPECIAL = new Uint8Array(0x10000)
+for (let c = 0; c < 0x10000; c++) {
+  if (isSpace(c)) SPECIAL[c] = 1
+  else if (isInvisible(c)) SPECIAL[c] = 2
+  else if (quoteReplacement(c) !== undefined) SPECIAL[c] = 3
+}
+
+/** Per code unit below TABLE_SIZE: 0 not a letter, 1 consonant letter, 2 vowel, 3 toned vowel. */
+const LETTER_CLASS = new Uint8Array(TABLE_SIZE)
+for (let c = 0; c < TABLE_SIZE; c++) {
+  if (IS_LETTER[c] === 0) continue
+  LETTER_CLASS[c] = VOWEL_OF[c] === 0 ? 1 : TONE_OF[c] === 0 ? 2 : 3
+}
+
 const isAscii = (s: string): boolean => {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false
   return true
@@ -268,27 +283,47 @@ function canonicalTonePosition(s: string, start: number, end: number): { from: n
  * are left as they are. Returns NFC.
  */
 export function canonicalToneMarks(s: string): string {
-  if (isAscii(s)) return s
-  const n = nfcVietnamese(s)
+  let ascii = true
+  let stable = true
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 0x80) {
+      ascii = false
+      if (c >= 0x300 && (c < 0x1e00 || c > 0x1eff)) {
+        stable = false
+        break
+      }
+    }
+  }
+  if (ascii) return s
+  // Latin below the combining block and Latin Extended Additional (all precomposed Vietnamese
+  // letters) are NFC-stable on their own: skip the ICU call for them
+  const n = stable ? s : nfcVietnamese(s)
   let out = ""
   let copied = 0
   let i = 0
   const len = n.length
   while (i < len) {
     const c = n.charCodeAt(i)
-    if (c >= TABLE_SIZE || IS_LETTER[c] === 0) {
+    if (c >= TABLE_SIZE || LETTER_CLASS[c] === 0) {
       i++
       continue
     }
     const wStart = i
-    let anyTone = false
+    let vowels = 0
+    let toned = 0
     while (i < len) {
       const d = n.charCodeAt(i)
-      if (d >= TABLE_SIZE || IS_LETTER[d] === 0) break
-      if (TONE_OF[d] !== 0) anyTone = true
+      const k = d < TABLE_SIZE ? LETTER_CLASS[d]! : 0
+      if (k === 0) break
+      if (k >= 2) {
+        vowels++
+        if (k === 3) toned++
+      }
       i++
     }
-    if (!anyTone) continue
+    // one toned vowel alone cannot move; two tones are left as they are
+    if (toned !== 1 || vowels < 2) continue
     const move = canonicalTonePosition(n, wStart, i)
     if (move === undefined) continue
     const fromCode = n.charCodeAt(move.from)
@@ -354,11 +389,7 @@ function isSpaceAndQuoteClean(s: string): boolean {
       continue
     }
     prevSpace = false
-    if (c < 0x80) {
-      if (c < 0x20 || c === 0x60) return false
-      continue
-    }
-    if (isSpace(c) || isInvisible(c) || quoteReplacement(c) !== undefined) return false
+    if (SPECIAL[c] !== 0) return false
   }
   return true
 }
@@ -397,41 +428,83 @@ export function foldAccents(s: string): string {
 export function foldKey(s: string): string {
   let out = ""
   let pendingSpace = false
-  let started = false
-  let otherScript = false
+  let needsLowerCase = false
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i)
-    let piece: string
-    if (c < 0x80) {
-      if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) {
-        pendingSpace = true
-        continue
+    const kind = c < TABLE_SIZE ? KEY_KIND[c]! : highKind(c)
+    if (kind === KEY_SINGLE || kind === KEY_MULTI) {
+      if (pendingSpace) {
+        if (out.length > 0) out += " "
+        pendingSpace = false
       }
-      piece = c === 0x60 ? "'" : ASCII_LOWER[c]!
-    } else if (isSpace(c)) {
-      pendingSpace = true
-      continue
-    } else if (isInvisible(c)) {
-      continue
-    } else {
-      const q = quoteReplacement(c)
-      if (q !== undefined && q !== "Đ") piece = q
-      else if (c < TABLE_SIZE) {
-        const f = FOLD_LOWER[c]
-        if (f === undefined) piece = s[i]!
-        else if (f === "") continue // combining mark (NFD input)
-        else piece = f
-      } else {
-        piece = s[i]!
-        otherScript = true
+      out += KEY_STR[c]!
+    } else if (kind === KEY_SPACE) pendingSpace = true
+    else if (kind === KEY_OTHER) {
+      if (pendingSpace) {
+        if (out.length > 0) out += " "
+        pendingSpace = false
       }
+      needsLowerCase = true // a character above the tables: lowercased at the end
+      out += s[i]
     }
-    if (pendingSpace && started) out += " "
-    pendingSpace = false
-    started = true
-    out += piece
+    // KEY_DROP: combining marks (NFD input) and invisible characters
   }
-  return otherScript ? out.toLowerCase() : out
+  return needsLowerCase ? out.toLowerCase() : out
+}
+
+const KEY_SINGLE = 0
+const KEY_SPACE = 1
+const KEY_DROP = 2
+const KEY_MULTI = 3
+const KEY_OTHER = 4
+/** Per code unit below TABLE_SIZE: how foldKey treats it. */
+const KEY_KIND = new Uint8Array(TABLE_SIZE)
+/** Per code unit below TABLE_SIZE: the folded, lowercased code unit (KEY_SINGLE). */
+const KEY_CODE = new Uint16Array(TABLE_SIZE)
+/** Per code unit below TABLE_SIZE: the folded, lowercased replacement when longer than one unit. */
+const KEY_PIECE: (string | undefined)[] = []
+for (let c = 0; c < TABLE_SIZE; c++) {
+  if (SPECIAL[c] === 1) {
+    KEY_KIND[c] = KEY_SPACE
+    continue
+  }
+  if (SPECIAL[c] === 2 || (c >= 0x300 && c <= 0x36f)) {
+    KEY_KIND[c] = KEY_DROP
+    continue
+  }
+  const q = quoteReplacement(c)
+  const ch = String.fromCharCode(c)
+  const piece =
+    q !== undefined && q !== "Đ" ? q : c < 0x80 ? ASCII_LOWER[c]! : (FOLD_LOWER[c] ?? ch)
+  if (piece.length === 1) {
+    KEY_KIND[c] = KEY_SINGLE
+    KEY_CODE[c] = piece.charCodeAt(0)
+  } else if (piece.length === 0) KEY_KIND[c] = KEY_DROP
+  else {
+    KEY_KIND[c] = KEY_MULTI
+    KEY_PIECE[c] = piece
+  }
+}
+/** Per code unit: its foldKey replacement ("" for dropped units); above TABLE_SIZE only quotes. */
+const KEY_STR: string[] = new Array(TABLE_SIZE)
+for (let c = 0; c < TABLE_SIZE; c++) {
+  const kind = KEY_KIND[c]
+  KEY_STR[c] = kind === KEY_SINGLE ? String.fromCharCode(KEY_CODE[c]!) : kind === KEY_MULTI ? KEY_PIECE[c]! : ""
+}
+for (let c = TABLE_SIZE; c < 0x10000; c++) if (SPECIAL[c] === 3) KEY_STR[c] = quoteReplacement(c)!
+
+/** foldKey's treatment of a code unit above TABLE_SIZE (quotes, spaces, invisibles, other scripts). */
+function highKind(c: number): number {
+  switch (SPECIAL[c]) {
+    case 1:
+      return KEY_SPACE
+    case 2:
+      return KEY_DROP
+    case 3:
+      return KEY_MULTI
+    default:
+      return KEY_OTHER
+  }
 }
 
 /** True when the text has any Vietnamese (or other Latin) diacritic, including đ/Đ. */

@@ -186,7 +186,7 @@ const replaceDuplicateReviews = async (
     const ra = byId.get(a)
     const rb = byId.get(b)
     return {
-      review_key: `duplicate:${ra?.sourceKey ?? a}|${rb?.sourceKey ?? b}`,
+      review_key: `duplicate:${ra?.sourceKey ?? a}#${rb?.sourceKey ?? b}`,
       kind: "duplicate",
       source: ra?.source ?? null,
       source_table: null,

@@ -51,7 +51,11 @@ export const loadBatch = async (input: BatchInput): Promise<BatchOutcome> => {
   const db = target.db
   const started = Date.now()
   const acc = new BatchAccumulator()
-  const transform = createRowTransformer({ mapping: input.mapping, context: input.context, remapper: input.remapper, target: table })
+  const decidedUnits = new Map<string, string>()
+  const decisions = await db.withSchema("provmerge").selectFrom("review_items").select(["source_key", "decision"])
+    .where("batch_id", "=", batch.batch_id).where("kind", "=", "unit").where("decision", "is not", null).execute()
+  for (const d of decisions as Array<{ source_key: string; decision: string }>) decidedUnits.set(d.source_key, d.decision)
+  const transform = createRowTransformer({ mapping: input.mapping, context: input.context, remapper: input.remapper, target: table, decidedUnits })
   const staged = new Map<number, { hash: string; unit: string; values: Array<string | null> }>()
 
   return withTargetTransaction(target, async (session) => {
@@ -288,9 +292,9 @@ const replaceUnitReviews = async (
     })
   }))
   const keys = items.map((i) => i.review_key)
-  // Items of this batch that no longer need review go; decisions on the others are kept.
+  // Undecided items of this batch that no longer need review go; decided ones are kept with their decision.
   await session.query(sql`delete from provmerge.review_items where batch_id = ${batch.batch_id} and kind = 'unit'
-    and not (review_key = any(${keys}::text[]))`.compile(db))
+    and decision is null and not (review_key = any(${keys}::text[]))`.compile(db))
   for (let i = 0; i < items.length; i += 500) {
     await session.query(db.withSchema("provmerge").insertInto("review_items").values(items.slice(i, i + 500))
       .onConflict((oc) => oc.column("review_key").doUpdateSet((eb) => ({ payload: eb.ref("excluded.payload"), batch_id: eb.ref("excluded.batch_id") })))

@@ -60,7 +60,7 @@ export const writeRunWorkbook = async (request: WorkbookRequest): Promise<string
     duplicates: duplicateRows(db),
     accounts: accountRows(db),
     ocr: ocrRows(db)
-  }, { lang: job.lang, maskIdentifiers: request.maskIdentifiers, signingKey: runId })
+  }, { lang: job.lang, maskIdentifiers: request.maskIdentifiers, signingKey: run?.signing_key ?? runId })
   return path
 }
 

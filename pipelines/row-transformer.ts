@@ -17,6 +17,8 @@ export interface UnitAnswer extends ResolvedUnit {
 
 export interface UnitRemapper {
   resolve(ref: OldUnitRef): UnitAnswer
+  /** The answer for a new commune a reviewer chose (status "reviewed"); undefined if the code is not a new commune. */
+  chosen(newCommuneCode: string): UnitAnswer | undefined
 }
 
 export interface RejectEntry {
@@ -68,8 +70,11 @@ export const createRowTransformer = (options: {
   readonly context: MappingContext
   readonly remapper: UnitRemapper
   readonly target: TargetTable
+  /** Reviewers' answers for this batch: source key → chosen new commune code. */
+  readonly decidedUnits?: ReadonlyMap<string, string> | undefined
 }) => {
   const { mapping, context, remapper, target } = options
+  const decidedUnits = options.decidedUnits ?? new Map<string, string>()
   const keyColumn = mapping.key
   return (row: SourceRow, batch: BatchAccumulator): StagedRow | undefined => {
     batch.read++
@@ -94,7 +99,8 @@ export const createRowTransformer = (options: {
       return reject({ stage: "decode", code: mapped.code, column: mapped.column, message: mapped.message, rawValue: rawText(mapped.value) })
     }
     const record: CanonicalRecord = mapped.record
-    const answer = resolveUnit(remapper, record.unit)
+    const decided = decidedUnits.size === 0 ? undefined : decidedUnits.get(sourceKey)
+    const answer = (decided === undefined ? undefined : remapper.chosen(decided)) ?? resolveUnit(remapper, record.unit)
     if (answer.status === "unknown") {
       return reject({
         stage: "remap",

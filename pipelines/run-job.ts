@@ -8,7 +8,7 @@
  * Verified batches are never re-read, so the same command resumes a killed run. Batches of one
  * source run with that source's bounded concurrency, sources side by side.
  */
-import { randomUUID } from "node:crypto"
+import { randomBytes, randomUUID } from "node:crypto"
 import { Effect, Schedule } from "effect"
 import { sql } from "kysely"
 import { describeLocation } from "../connectors/database-location.ts"
@@ -206,6 +206,7 @@ const recordRunStart = (env: Environment) =>
       config_hash: env.job.configHash,
       tool_version: TOOL_VERSION,
       command: env.options.command,
+      signing_key: randomBytes(24).toString("hex"),
       started_at: sql`now()`,
       status: "running"
     }).execute()

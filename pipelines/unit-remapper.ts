@@ -34,14 +34,20 @@ export const loadJobUnits = async (catalogPath: string, hintsPath: string | unde
   for (const p of catalog.oldProvinces) oldNames.set(p.code, p.name)
   for (const d of catalog.oldDistricts) oldNames.set(d.code, d.name)
   for (const c of catalog.oldCommunes) oldNames.set(c.code, c.name)
-  const newNames = new Map<string, string>(catalog.newCommunes.map((c) => [c.code, c.name]))
+  const newCommunes = new Map(catalog.newCommunes.map((c) => [c.code as string, c]))
   return {
     catalog,
     warnings,
     resolve: (ref) => resolver.resolve(ref),
+    chosen: (code) => {
+      const commune = newCommunes.get(code)
+      return commune === undefined
+        ? undefined
+        : { status: "reviewed", newProvinceCode: commune.provinceCode, newCommuneCode: commune.code, candidates: [commune.code], reason: "chosen by a reviewer" }
+    },
     names: {
       oldUnitName: (code) => oldNames.get(code) ?? "",
-      newCommuneName: (code) => newNames.get(code) ?? ""
+      newCommuneName: (code) => newCommunes.get(code)?.name ?? ""
     }
   }
 }

@@ -16,6 +16,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("config_hash", "text", (c) => c.notNull())
     .addColumn("tool_version", "text", (c) => c.notNull())
     .addColumn("command", "text", (c) => c.notNull())
+    // Signs the review part of this run's workbook; never written into any report.
+    .addColumn("signing_key", "text", (c) => c.notNull())
     .addColumn("started_at", "timestamptz", (c) => c.notNull())
     .addColumn("finished_at", "timestamptz")
     .addColumn("status", "text", (c) => c.notNull())
@@ -85,6 +87,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("decided_at", "timestamptz")
     .execute()
   await s.createIndex("review_items_by_batch").on("review_items").column("batch_id").execute()
+
+  await s.createTable("review_log")
+    .addColumn("id", "bigserial", (c) => c.primaryKey())
+    .addColumn("review_key", "text", (c) => c.notNull())
+    .addColumn("kind", "text", (c) => c.notNull())
+    .addColumn("previous_decision", "text")
+    .addColumn("decision", "text", (c) => c.notNull())
+    .addColumn("decided_by", "text", (c) => c.notNull())
+    .addColumn("decided_at", "timestamptz", (c) => c.notNull())
+    .addColumn("workbook", "text", (c) => c.notNull())
+    .addColumn("workbook_sha256", "text", (c) => c.notNull())
+    .addColumn("run_id", "text", (c) => c.notNull())
+    .execute()
 
   await s.createTable("stages")
     .addColumn("stage", "text", (c) => c.primaryKey())

@@ -243,3 +243,32 @@ describe("detectLegacyEncoding", () => {
     expect(detectColumnEncoding(names)).toBe("unicode")
   })
 })
+
+describe("repairMojibake validates UTF-8 strictly", () => {
+  it("rejects overlong forms, surrogates and truncated sequences", () => {
+    expect(repairMojibake(bytes(0xc0, 0xaf))).toBeUndefined() // overlong "/"
+    expect(repairMojibake(bytes(0xe0, 0x80, 0xaf))).toBeUndefined() // overlong
+    expect(repairMojibake(bytes(0xed, 0xa0, 0x80))).toBeUndefined() // surrogate D800
+    expect(repairMojibake(bytes(0xf4, 0x90, 0x80, 0x80))).toBeUndefined() // > U+10FFFF
+    expect(repairMojibake(bytes(0x41, 0xe1, 0xbb))).toBeUndefined() // truncated
+    expect(repairMojibake(bytes(0xf0, 0x9f, 0x98, 0x80))).toBe("😀")
+  })
+
+  it("agrees with a fatal TextDecoder on random byte strings", () => {
+    const fatal = new TextDecoder("utf-8", { fatal: true })
+    let seed = 7
+    const next = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 256
+    for (let n = 0; n < 5000; n++) {
+      const b = Uint8Array.from({ length: 1 + (n % 6) }, () => (next() < 128 ? 0x80 + next() / 2 : next()))
+      let expected: string | undefined
+      try {
+        expected = fatal.decode(b)
+      } catch {
+        expected = undefined
+      }
+      if (expected !== undefined && !b.some((x) => x >= 0x80)) expected = undefined
+      if (b.includes(0x20)) continue // the NBSP patch may legitimately differ
+      expect(repairMojibake(bytesToLegacyString(b)), Array.from(b).join(",")).toBe(expected?.normalize("NFC"))
+    }
+  })
+})

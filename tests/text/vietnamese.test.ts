@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import {
   canonicalToneMarks,
@@ -244,5 +245,39 @@ describe("vowelParts / composeVowel", () => {
     }
     expect(vowelParts("Ễ")).toEqual({ base: "ê", tone: 4, upper: true })
     expect(vowelParts("b")).toBeUndefined()
+  })
+})
+
+describe("on every unit name of the 2025 catalogs", () => {
+  const read = (file: string, column: number): string[] =>
+    readFileSync(new URL(`../../../shared/data/admin-units/${file}`, import.meta.url), "utf8")
+      .split("\n")
+      .slice(1)
+      .filter((l) => l.length > 0)
+      .map((l) => l.split(",")[column]!)
+  const names = [...read("new_wards_2025-07-01.csv", 3), ...read("old_wards_2025-06-30.csv", 5)]
+
+  it("reads the catalogs", () => {
+    expect(names.length).toBeGreaterThan(13_000)
+  })
+
+  it("cleanText is idempotent and NFD-insensitive; foldKey matches its definition", () => {
+    for (const s of names) {
+      const c = cleanText(s)
+      expect(cleanText(c), s).toBe(c)
+      expect(cleanText(s.normalize("NFD")), s).toBe(c)
+      expect(foldKey(s), s).toBe(foldAccents(c).toLowerCase())
+      expect(foldKey(s.normalize("NFD").toUpperCase()), s).toBe(foldKey(s))
+      expect(canonicalToneMarks(c.toUpperCase()), s).toBe(c.toUpperCase())
+    }
+  })
+
+  it("moves tones only in the known old-style words", () => {
+    const moved = new Set<string>()
+    for (const s of names) {
+      const words = s.normalize("NFC").split(/[\s,()'-]+/)
+      for (const w of words) if (canonicalToneMarks(w) !== w) moved.add(w)
+    }
+    expect([...moved].sort()).toEqual(["Hoà", "Hoá", "Hoả", "Hoè", "Khoá", "Thuỵ", "Thuỷ", "Uý"].sort())
   })
 })

@@ -10,13 +10,14 @@ import { reportFailure } from "./exit-status.ts"
 import { rerunCommand } from "./commands/rerun.ts"
 import { runCommand } from "./commands/run.ts"
 import { statusCommand } from "./commands/status.ts"
+import { reviewCommand } from "./commands/review.ts"
 
 const provmerge = Command.make("provmerge").pipe(
   Command.withDescription(
     "Moves a pre-merger province's data (TTHC dossiers, civil status, citizens, officials' accounts, scanned results) " +
       "into the unified provincial system, and writes the reconciliation workbook reviewers sign off."
   ),
-  Command.withSubcommands([runCommand, statusCommand, rerunCommand])
+  Command.withSubcommands([runCommand, statusCommand, rerunCommand, reviewCommand])
 )
 
 Command.run(provmerge, { version: TOOL_VERSION }).pipe(

@@ -49,6 +49,8 @@ export interface RunOptions {
   /** Only failed batches, optionally of one source / table (rerun --failed). */
   readonly failedOnly?: { readonly source?: string | undefined; readonly table?: string | undefined } | undefined
   readonly matcher?: CitizenMatcher | undefined
+  /** Run the deduplication stage even when no citizen batch was loaded (after duplicate decisions). */
+  readonly forceDedupe?: boolean | undefined
   readonly maskIdentifiers?: boolean | undefined
   readonly fetchSize?: number | undefined
 }
@@ -147,7 +149,7 @@ export const runJob = (job: Job, options: RunOptions) =>
       if (selected.some((b) => b.entity === "citizen")) citizensTouched = true
       if (selected.some((b) => b.entity === "dossier" || b.entity === "civil_status_event")) dependentsTouched = true
       outcomes.push(...yield* loadBatches(env, selected))
-      if (entities.includes("citizen") && (citizensTouched || !rerun)) {
+      if (entities.includes("citizen") && (citizensTouched || !rerun || options.forceDedupe === true)) {
         progress.emit({ type: "stage", stage: "dedupe", message: "deduplicating citizens" })
         const summary = yield* Effect.tryPromise({
           try: () => runDeduplicationStage(target, options.matcher ?? exactCccdMatcher),

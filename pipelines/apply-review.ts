@@ -1,0 +1,154 @@
+/**
+ * `provmerge review apply`: takes a reviewed workbook back. Every answer is validated first (the
+ * workbook's signed control sheet, allowed values, candidate communes, unedited keys, the run it
+ * came from); if anything is wrong, every problem is reported and nothing is applied. Otherwise
+ * the decisions are stored with who decided and when (a log row per change), and only what they
+ * affect runs again: the batches of re-decided unit references, the deduplication stage for
+ * duplicate decisions. Applying the same workbook twice changes nothing the second time.
+ */
+import { createHash } from "node:crypto"
+import { createReadStream } from "node:fs"
+import { readFile } from "node:fs/promises"
+import { basename } from "node:path"
+import { Data, Effect } from "effect"
+import ExcelJS from "exceljs"
+import { sql } from "kysely"
+import { readReviewDecisions, type ReviewDecision, type ReviewError } from "../reports/review-reader.ts"
+import { META_MARKER, META_ROW } from "../reports/review-meta.ts"
+import { withTargetTransaction } from "../connectors/target-session.ts"
+import type { Job } from "./job-config.ts"
+import { loadJobUnits } from "./unit-remapper.ts"
+import { openTarget, runJob, type RunResult } from "./run-job.ts"
+import type { ProgressSink } from "./progress-events.ts"
+import { describeError, StageFailed } from "./errors.ts"
+
+export class ReviewRejected extends Data.TaggedError("ReviewRejected")<{ readonly path: string; readonly errors: readonly ReviewError[] }> {
+  override get message() {
+    const lines = this.errors.slice(0, 50).map((e) =>
+      `  - ${[e.sheet, e.row === null ? null : `row ${e.row}`, e.column].filter((x) => x !== null).join(", ")}${e.sheet === null ? "" : ": "}${e.message} ${e.hint}`
+    )
+    const more = this.errors.length > 50 ? [`  … and ${this.errors.length - 50} more`] : []
+    return [`Nothing was applied from ${this.path}: ${this.errors.length} problem(s) to fix first.`, ...lines, ...more].join("\n")
+  }
+}
+
+export interface ApplyReviewResult {
+  readonly decisions: number
+  readonly changed: number
+  readonly rerunBatches: readonly string[]
+  readonly dedupeRerun: boolean
+  readonly run: RunResult | null
+}
+
+/** Reads the run id from the workbook's control sheet without loading the big sheets. */
+export const workbookRunId = async (path: string): Promise<string | null> => {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(createReadStream(path), {
+    worksheets: "emit",
+    sharedStrings: "cache",
+    hyperlinks: "ignore",
+    styles: "ignore",
+    entries: "ignore"
+  })
+  let runId: string | null = null
+  for await (const worksheet of reader) {
+    const iterator = worksheet[Symbol.asyncIterator]()
+    const first = await iterator.next()
+    const values = first.done === true ? [] : (first.value.values as unknown[])
+    if (values[1] !== META_MARKER) {
+      await iterator.return?.(undefined)
+      const info = worksheet as unknown as { iterator?: { destroy?: () => void } }
+      if (typeof info.iterator?.destroy === "function") info.iterator.destroy()
+      continue
+    }
+    for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) {
+      if (next.value.number === META_ROW.runId) {
+        const v = (next.value.values as unknown[])[2]
+        runId = typeof v === "string" ? v : null
+      }
+    }
+  }
+  return runId
+}
+
+export const applyReview = (job: Job, path: string, options: { readonly reviewer: string; readonly progress: ProgressSink }) =>
+  Effect.gen(function*() {
+    const runId = yield* Effect.tryPromise({ try: () => workbookRunId(path), catch: () => null }).pipe(Effect.orElseSucceed(() => null))
+    const bytes = yield* Effect.tryPromise({
+      try: () => readFile(path),
+      catch: (e) => new ReviewRejected({ path, errors: [{ code: "FILE_UNREADABLE", sheet: null, row: null, column: null, message: `cannot read the file (${describeError(e)}).`, hint: "" }] })
+    })
+    const workbookHash = createHash("sha256").update(bytes).digest("hex")
+    const { decisions, changed, unitBatches, duplicatesChanged } = yield* Effect.scoped(Effect.gen(function*() {
+      const target = yield* openTarget(job)
+      const run = runId === null
+        ? undefined
+        : yield* Effect.promise(() => target.db.withSchema("provmerge").selectFrom("runs").select(["run_id", "signing_key"]).where("run_id", "=", runId).executeTakeFirst())
+      const read = yield* Effect.promise(() => readReviewDecisions(path, run?.run_id ?? "(a run of this migration)", { signingKey: run?.signing_key ?? "" }))
+      if (read.errors.length > 0) return yield* new ReviewRejected({ path, errors: read.errors })
+      const units = yield* Effect.promise(() => loadJobUnits(job.catalog, job.unitHints))
+      const problems: ReviewError[] = []
+      for (const d of read.decisions) {
+        if (d.kind === "unit" && units.chosen(d.communeCode) === undefined) {
+          problems.push({ code: "INVALID_COMMUNE_CODE", sheet: d.sheet, row: d.row, column: null, message: `${d.communeCode} is not a commune of the new catalog.`, hint: "Type the 5-digit code of a new xã/phường." })
+        }
+      }
+      if (problems.length > 0) return yield* new ReviewRejected({ path, errors: problems })
+      return yield* Effect.tryPromise({
+        try: () => storeDecisions(target, read.decisions, { reviewer: options.reviewer, workbook: basename(path), workbookHash, runId: run!.run_id }),
+        catch: (e) => new StageFailed({ stage: "review apply", cause: describeError(e) })
+      }).pipe(Effect.map((stored) => ({ decisions: read.decisions.length, ...stored })))
+    }))
+    let run: RunResult | null = null
+    if (unitBatches.length > 0 || duplicatesChanged) {
+      run = yield* runJob(job, {
+        progress: options.progress,
+        command: "review apply",
+        batchIds: unitBatches,
+        forceDedupe: duplicatesChanged
+      })
+    }
+    return { decisions, changed, rerunBatches: unitBatches, dedupeRerun: duplicatesChanged, run } satisfies ApplyReviewResult
+  })
+
+const storeDecisions = async (
+  target: import("../connectors/open-database.ts").DatabaseHandle,
+  decisions: readonly ReviewDecision[],
+  who: { readonly reviewer: string; readonly workbook: string; readonly workbookHash: string; readonly runId: string }
+): Promise<{ changed: number; unitBatches: string[]; duplicatesChanged: boolean }> => {
+  const db = target.db
+  return withTargetTransaction(target, async (session) => {
+    let changed = 0
+    const unitBatches = new Set<string>()
+    let duplicatesChanged = false
+    for (const d of decisions) {
+      const value = d.kind === "unit" ? d.communeCode : d.kind === "duplicate" ? (d.decision === "keepApart" ? "keep_apart" : "merge") : d.decision === "correct" ? `correct:${d.correctedValue ?? ""}` : "confirm"
+      const existing = (await session.query<{ decision: string | null; batch_id: string | null }>(
+        sql`select decision, batch_id from provmerge.review_items where review_key = ${d.reviewKey}`.compile(db)
+      ))[0]
+      if (existing === undefined && d.kind === "unit") {
+        // An unknown unit code was a reject, not a review item: the answer makes it one, in the reject's batch.
+        const reject = (await session.query<{ batch_id: string; source: string; source_table: string; source_key: string; raw_value: string | null }>(
+          sql`select batch_id, source, source_table, source_key, raw_value from provmerge.rejects
+            where source_key = ${d.reviewKey.replace(/^unit:/, "")} and error_code = 'UNIT_UNKNOWN'`.compile(db)
+        ))[0]
+        if (reject === undefined) continue
+        await session.query(sql`insert into provmerge.review_items (review_key, kind, batch_id, source, source_table, source_key, payload)
+          values (${d.reviewKey}, 'unit', ${reject.batch_id}, ${reject.source}, ${reject.source_table}, ${reject.source_key},
+            ${JSON.stringify({ status: "unknown", raw: reject.raw_value, candidates: [] })})`.compile(db))
+      } else if (existing === undefined || existing.decision === value) {
+        continue
+      }
+      const batchId = existing?.batch_id ?? (await session.query<{ batch_id: string }>(
+        sql`select batch_id from provmerge.review_items where review_key = ${d.reviewKey}`.compile(db)
+      ))[0]?.batch_id
+      await session.query(sql`update provmerge.review_items set decision = ${value}, decided_by = ${who.reviewer}, decided_at = now()
+        where review_key = ${d.reviewKey}`.compile(db))
+      await session.query(sql`insert into provmerge.review_log (review_key, kind, previous_decision, decision, decided_by, decided_at, workbook, workbook_sha256, run_id)
+        values (${d.reviewKey}, ${d.kind}, ${existing?.decision ?? null}, ${value}, ${who.reviewer}, now(), ${who.workbook}, ${who.workbookHash}, ${who.runId})`.compile(db))
+      changed++
+      if (d.kind === "unit" && batchId !== undefined && batchId !== null) unitBatches.add(batchId)
+      if (d.kind === "duplicate") duplicatesChanged = true
+    }
+    return { changed, unitBatches: [...unitBatches].sort(), duplicatesChanged }
+  })
+}

@@ -167,14 +167,16 @@ for (let c = 0; c < TABLE_SIZE; c++) {
   LETTER_CLASS[c] = VOWEL_OF[c] === 0 ? 1 : TONE_OF[c] === 0 ? 2 : 3
 }
 
-const isAscii = (s: string): boolean => {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false
-  return true
-}
-
-/** Unicode NFC, skipping the call for ASCII strings (already NFC). */
+/**
+ * Unicode NFC. Skips the ICU call when every character is NFC-stable on its own: below the
+ * combining marks (ASCII, Latin-1, Latin Extended-A/B) or precomposed Vietnamese (U+1E00-1EFF).
+ */
 export function nfc(s: string): string {
-  return isAscii(s) ? s : s.normalize("NFC")
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 0x300 && (c < 0x1e00 || c > 0x1eff)) return s.normalize("NFC")
+  }
+  return s
 }
 
 const isToneMark = (c: number): boolean =>

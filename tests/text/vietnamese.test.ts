@@ -128,6 +128,9 @@ describe("nfc", () => {
   it("composes NFD", () => {
     expect(nfc("Nguyễn".normalize("NFD"))).toBe("Nguyễn")
     expect(nfc("abc")).toBe("abc")
+    expect(nfc("Nguye\u0302\u0303n")).toBe("Nguyễn")
+    expect(nfc("\u2126")).toBe("\u03a9") // singleton: Ohm sign -> Omega
+    expect(nfc("Đường")).toBe("Đường")
   })
 })
 

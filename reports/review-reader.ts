@@ -7,12 +7,12 @@
  * holds every error found, each with sheet, row, column, what is wrong and what to do, and no
  * decision at all. Blank answers are not errors: the item simply stays pending.
  *
- * Streams the file (exceljs WorkbookReader), keeping only the review sheets and `_meta` in
- * memory, so a workbook with a million reject rows can be taken back too.
+ * Only `_meta` and the review sheets are parsed (see loadSheets), so a workbook with a million
+ * reject rows can be taken back too.
  */
-import { constants, createReadStream } from "node:fs"
-import { access } from "node:fs/promises"
+import { readFile } from "node:fs/promises"
 import ExcelJS from "exceljs"
+import JSZip from "jszip"
 import { startsLikeFormula } from "./cell-safety.ts"
 import { LANGS, isLang, labelsFor, type Lang } from "./labels.ts"
 import {
@@ -149,45 +149,79 @@ interface SheetRows {
   readonly rows: Map<number, ReadonlyArray<unknown>>
 }
 
-const REVIEW_SHEET_NAMES: ReadonlySet<string> = new Set(
-  LANGS.flatMap((lang) => {
+/** Sheets `review apply` reads: `_meta` and the review sheets, under their names in any language. */
+const KEPT_SHEET_NAMES: ReadonlySet<string> = new Set([
+  META_SHEET_NAME,
+  ...LANGS.flatMap((lang) => {
     const s = labelsFor(lang).sheets
     return [s.units, s.duplicates, s.ocr]
   })
-)
+])
 
-/** Streams the workbook, keeping `_meta` and the review sheets; every other sheet is skipped unread. */
-const loadSheets = async (path: string): Promise<Map<string, SheetRows>> => {
-  const sheets = new Map<string, SheetRows>()
-  await access(path, constants.R_OK)
-  const input = createReadStream(path)
-  let streamError: unknown = null
-  input.on("error", (error) => {
-    streamError = error
-  })
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
-    worksheets: "emit",
-    sharedStrings: "cache",
-    hyperlinks: "ignore",
-    styles: "ignore",
-    entries: "ignore"
-  })
-  for await (const worksheet of reader) {
-    const name = (worksheet as unknown as { name?: string }).name ?? ""
-    if (name !== META_SHEET_NAME && !REVIEW_SHEET_NAMES.has(name)) {
-      // Not needed: release the sheet's buffered temp file without parsing it.
-      const source = (worksheet as unknown as { iterator?: { destroy?: () => void } }).iterator
-      if (typeof source?.destroy === "function") source.destroy()
-      continue
+const EMPTY_WORKSHEET_XML =
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
+  '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
+
+const xmlAttributes = (tag: string): Map<string, string> => {
+  const out = new Map<string, string>()
+  for (const m of tag.matchAll(/([\w:]+)="([^"]*)"/g)) {
+    const [, name, value] = m
+    if (name !== undefined && value !== undefined) {
+      out.set(
+        name,
+        value.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" })[e] ?? "")
+      )
     }
-    const rows = new Map<number, ReadonlyArray<unknown>>()
-    for await (const row of worksheet) {
-      const values = row.values
-      rows.set(row.number, Array.isArray(values) ? values : [])
-    }
-    sheets.set(name, { name, rows })
   }
-  if (streamError !== null) throw streamError
+  return out
+}
+
+/** Sheet name -> its part in the zip, from xl/workbook.xml and its relationships. */
+const sheetParts = async (zip: JSZip): Promise<Map<string, string>> => {
+  const workbook = (await zip.file("xl/workbook.xml")?.async("string")) ?? ""
+  const rels = (await zip.file("xl/_rels/workbook.xml.rels")?.async("string")) ?? ""
+  const targets = new Map<string, string>()
+  for (const m of rels.matchAll(/<(?:\w+:)?Relationship\b[^>]*>/g)) {
+    const a = xmlAttributes(m[0])
+    const id = a.get("Id")
+    const target = a.get("Target")
+    if (id !== undefined && target !== undefined) targets.set(id, target.startsWith("/") ? target.slice(1) : `xl/${target}`)
+  }
+  const parts = new Map<string, string>()
+  for (const m of workbook.matchAll(/<(?:\w+:)?sheet\b[^>]*>/g)) {
+    const a = xmlAttributes(m[0])
+    const name = a.get("name")
+    const rid = [...a.entries()].find(([k]) => k === "r:id" || k.endsWith(":id"))?.[1]
+    const part = rid === undefined ? undefined : targets.get(rid)
+    if (name !== undefined && part !== undefined) parts.set(name, part)
+  }
+  return parts
+}
+
+/**
+ * Loads `_meta` and the review sheets. Every other worksheet (the Summary, a million rejects) is
+ * replaced by an empty one before exceljs parses the file, so memory follows the review sheets,
+ * not the workbook. (exceljs' streaming reader is not used: on this Node it stops reading the zip
+ * early and misses sheet names and shared strings.)
+ */
+const loadSheets = async (path: string): Promise<Map<string, SheetRows>> => {
+  const zip = await JSZip.loadAsync(await readFile(path))
+  for (const [name, part] of await sheetParts(zip)) {
+    if (!KEPT_SHEET_NAMES.has(name) && zip.file(part) !== null) zip.file(part, EMPTY_WORKSHEET_XML)
+  }
+  const slim = await zip.generateAsync({ type: "nodebuffer", compression: "STORE" })
+  const workbook = new ExcelJS.Workbook()
+  await workbook.xlsx.load(slim as unknown as ArrayBuffer)
+  const sheets = new Map<string, SheetRows>()
+  for (const worksheet of workbook.worksheets) {
+    if (!KEPT_SHEET_NAMES.has(worksheet.name)) continue
+    const rows = new Map<number, ReadonlyArray<unknown>>()
+    worksheet.eachRow((row, rowNumber) => {
+      const values = row.values
+      rows.set(rowNumber, Array.isArray(values) ? values : [])
+    })
+    sheets.set(worksheet.name, { name: worksheet.name, rows })
+  }
   return sheets
 }
 

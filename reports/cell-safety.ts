@@ -26,7 +26,7 @@ export const REDACTED_SECRET = "[đã ẩn/redacted]"
  * PBKDF2 in Django / passlib form, and LDAP {SSHA}/{SHA}/{CRYPT} values.
  */
 const PASSWORD_HASH_PATTERN =
-  /(?:\$(?:2[abxy]?|1|5|6|y|7|argon2(?:id|i|d)|scrypt|pbkdf2(?:-sha\d+)?)\$[^\s"',;]+|\b(?:pbkdf2_sha\d+|bcrypt_sha256|argon2|sha1|md5)\$[^\s"',;]+|\{(?:SSHA|SHA|SSHA256|SSHA512|CRYPT|MD5|SMD5)\}[^\s"',;]+)/g
+  /(?:\$(?:2[abxy]?|1|5|6|y|7|argon2(?:id|i|d)|scrypt|pbkdf2(?:-sha\d+)?)\$[^\s"';]+|\b(?:pbkdf2_sha\d+|bcrypt_sha256|argon2|sha1|md5)\$[^\s"';]+|\{(?:SSHA|SHA|SSHA256|SSHA512|CRYPT|MD5|SMD5)\}[^\s"';]+)/g
 
 /** True when a string would be evaluated as a formula if typed into a spreadsheet. */
 export const startsLikeFormula = (text: string): boolean => text.length > 0 && FORMULA_TRIGGERS.has(text.charAt(0))

@@ -57,14 +57,22 @@ const wordCache = new Map<string, readonly [string, string]>()
 const WORD_CACHE_LIMIT = 200_000
 
 export function tokenizeAddress(text: string): AddressTokens {
-  // cleanText keeps part breaks as spaces, so find parts on the raw text first
   const folded: string[] = []
   const written: string[] = []
   const partStart: boolean[] = []
-  let word = ""
+  let wordStart = -1
+  let hasApostrophe = false
   let newPart = true
-  const flush = (): void => {
-    if (word.length === 0) return
+  const flush = (end: number): void => {
+    if (wordStart < 0) return
+    let word = text.slice(wordStart, end)
+    wordStart = -1
+    if (hasApostrophe) {
+      // "Tr'hy" and "Trhy" are the same name
+      word = word.replace(/['\u2019\u2018`]/g, "")
+      hasApostrophe = false
+      if (word.length === 0) return
+    }
     let forms = wordCache.get(word)
     if (forms === undefined) {
       const w = cleanText(word).toLowerCase()
@@ -76,20 +84,20 @@ export function tokenizeAddress(text: string): AddressTokens {
     folded.push(forms[1])
     partStart.push(newPart)
     newPart = false
-    word = ""
   }
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
     if (isPartBreak(c)) {
-      flush()
+      flush(i)
       newPart = true
     } else if (isWordBreak(c) || (c >= 0x2000 && c <= 0x200a) || c === 0x3000) {
-      flush()
-    } else if (isApostrophe(c)) {
-      // "Tr'hy" and "Trhy" are the same name
-    } else word += text[i]
+      flush(i)
+    } else {
+      if (wordStart < 0) wordStart = i
+      if (isApostrophe(c)) hasApostrophe = true
+    }
   }
-  flush()
+  flush(text.length)
   return { folded, written, partStart }
 }
 

@@ -28,8 +28,20 @@ export interface NameMatch<T> {
 /** Type words spelled out (not abbreviations): the only ones a catalog name starts with. */
 const FULL_TYPE_WORDS = TYPE_WORD_TOKENS.filter((t) => t.folded.some((f, k) => f !== t.written[k]))
 
-/** Splits a catalog name into its type word and proper-name tokens. */
+const partsCache = new Map<string, { type: string | undefined; tokens: string[] }>()
+
+/** Splits a catalog name into its type word and proper-name tokens (cached: names repeat across indexes). */
 export function nameParts(name: string): { type: string | undefined; tokens: string[] } {
+  let parts = partsCache.get(name)
+  if (parts === undefined) {
+    parts = computeNameParts(name)
+    if (partsCache.size > 100_000) partsCache.clear()
+    partsCache.set(name, parts)
+  }
+  return parts
+}
+
+function computeNameParts(name: string): { type: string | undefined; tokens: string[] } {
   const t = tokenizeAddress(name)
   for (const w of FULL_TYPE_WORDS) {
     const n = w.folded.length
@@ -93,9 +105,16 @@ export class NameIndex<T> {
     let best: T[] = []
     let bestStart = 0
     let bestType: TypeWordTokens | undefined
+    // the type word before a name start, looked up once per start
+    let twStart = -1
+    let twFound: TypeWordTokens | undefined
     const consider = (e: Entry<T>, nameStart: number): void => {
       if (!accept(e.unit)) return
-      const tw = typeWordBefore(tokens, nameStart)
+      if (twStart !== nameStart) {
+        twStart = nameStart
+        twFound = typeWordBefore(tokens, nameStart)
+      }
+      const tw = twFound
       if (tw !== undefined && !tw.levels.includes(this.level)) return
       if (e.numeric && tw === undefined) return
       const start = tw === undefined ? nameStart : nameStart - tw.folded.length

@@ -326,8 +326,18 @@ export function createUnitResolver(catalog: UnitCatalog, options: UnitResolverOp
     return [p.name, ...PROVINCE_ALIASES.filter(([, official]) => official === key).map(([alias]) => alias)]
   })
   const newProvinceNames = new NameIndex("province", catalog.newProvinces, (p) => [p.name])
-  const districtNames = new NameIndex<OldDistrict>("district", catalog.oldDistricts, (d) => [d.name])
-  const communeNames = new NameIndex<OldCommune>("commune", catalog.oldCommunes, (c) => [c.name, ...c.aliases])
+  const districtNameList = (d: OldDistrict): string[] => [d.name]
+  const communeNameList = (c: OldCommune): string[] => [c.name, ...c.aliases]
+  const districtNames = new NameIndex<OldDistrict>("district", catalog.oldDistricts, districtNameList)
+  const communeNames = new NameIndex<OldCommune>("commune", catalog.oldCommunes, communeNameList)
+  // per-scope indexes, so a lookup only sees the scope's names
+  const districtNamesByProvince = new Map<string, NameIndex<OldDistrict>>()
+  for (const [code, list] of idx.districtsByOldProvince) districtNamesByProvince.set(code, new NameIndex("district", list, districtNameList))
+  const communeNamesByDistrict = new Map<string, NameIndex<OldCommune>>()
+  for (const [code, list] of idx.communesByOldDistrict) communeNamesByDistrict.set(code, new NameIndex("commune", list, communeNameList))
+  const communeNamesByProvince = new Map<string, NameIndex<OldCommune>>()
+  for (const [code, list] of idx.communesByOldProvince) communeNamesByProvince.set(code, new NameIndex("commune", list, communeNameList))
+  const all = (): boolean => true
 
   const stripNoise = (t: AddressTokens): number => {
     let end = t.folded.length
@@ -381,10 +391,11 @@ export function createUnitResolver(catalog: UnitCatalog, options: UnitResolverOp
     // district
     if (scope.district !== undefined) {
       const d = scope.district
-      const m = districtNames.matchEnding(t, end, (u) => u === d)
+      const inProvince = districtNamesByProvince.get(d.provinceCode)!
+      const m = inProvince.matchEnding(t, end, (u) => u === d)
       if (m !== undefined) end = m.start
       else {
-        const other = districtNames.matchEnding(t, end, (u) => u.provinceCode === d.provinceCode)
+        const other = inProvince.matchEnding(t, end, all)
         if (other !== undefined && other.typeWord !== undefined) {
           notes.push(`the address names another district (${t.written.slice(other.start, end).join(" ")}); the code's district ${label(d)} was used`)
           end = other.start
@@ -392,7 +403,12 @@ export function createUnitResolver(catalog: UnitCatalog, options: UnitResolverOp
       }
     } else {
       const inProvinces = provinces
-      const m = districtNames.matchEnding(t, end, inProvinces === undefined ? () => true : (u) => inProvinces.some((p) => p.code === u.provinceCode))
+      const m =
+        inProvinces === undefined
+          ? districtNames.matchEnding(t, end, all)
+          : inProvinces.length === 1
+            ? districtNamesByProvince.get(inProvinces[0]!.code)?.matchEnding(t, end, all)
+            : districtNames.matchEnding(t, end, (u) => inProvinces.some((p) => p.code === u.provinceCode))
       if (m !== undefined) {
         districts = m.units
         end = m.start
@@ -406,7 +422,7 @@ export function createUnitResolver(catalog: UnitCatalog, options: UnitResolverOp
     // commune
     if (scope.commune !== undefined) {
       const c = scope.commune
-      const m = communeNames.matchEnding(t, end, (u) => u === c)
+      const m = communeNamesByDistrict.get(c.districtCode)!.matchEnding(t, end, (u) => u === c)
       return { provinces, districts, communes: [c], detailEnd: m !== undefined ? m.start : end, communeEnd: end, notes }
     }
     const inDistricts = districts
@@ -417,7 +433,12 @@ export function createUnitResolver(catalog: UnitCatalog, options: UnitResolverOp
         : inProvinces !== undefined
           ? (u: OldCommune) => inProvinces.some((p) => p.code === u.provinceCode)
           : () => true
-    const m: NameMatch<OldCommune> | undefined = communeNames.matchEnding(t, end, accept)
+    const m: NameMatch<OldCommune> | undefined =
+      inDistricts !== undefined && inDistricts.length === 1
+        ? communeNamesByDistrict.get(inDistricts[0]!.code)?.matchEnding(t, end, all)
+        : inDistricts === undefined && inProvinces !== undefined && inProvinces.length === 1
+          ? communeNamesByProvince.get(inProvinces[0]!.code)?.matchEnding(t, end, all)
+          : communeNames.matchEnding(t, end, accept)
     if (m === undefined) return { provinces, districts, communes: undefined, detailEnd: end, communeEnd: end, notes }
     return { provinces, districts, communes: m.units, detailEnd: m.start, communeEnd: end, notes }
   }
@@ -427,8 +448,16 @@ export function createUnitResolver(catalog: UnitCatalog, options: UnitResolverOp
 
   const hintsFor = (commune: OldCommune): CompiledHint[] => [...(communeHints.get(commune.code) ?? []), ...(districtHints.get(commune.districtCode) ?? [])]
 
+  /** Answers (frozen objects) that came from a commune identified by name. */
+  const namedCommuneAnswers = new WeakSet<UnitResolution>()
+
   /** Answer for a commune identified by name (one or several namesakes in scope). */
   const answerForNamedCommunes = (communes: readonly OldCommune[], t: AddressTokens, parse: ScopedParse, hamlet: AddressTokens | undefined): UnitResolution => {
+    const answer = freeze(answerForNamedCommunesUncached(communes, t, parse, hamlet))
+    namedCommuneAnswers.add(answer)
+    return answer
+  }
+  const answerForNamedCommunesUncached = (communes: readonly OldCommune[], t: AddressTokens, parse: ScopedParse, hamlet: AddressTokens | undefined): UnitResolution => {
     const written = t.written.slice(parse.detailEnd, parse.communeEnd).join(" ")
     if (communes.length === 1) {
       const c = communes[0]!
@@ -510,9 +539,6 @@ export function createUnitResolver(catalog: UnitCatalog, options: UnitResolverOp
     if (district !== undefined && province !== undefined && district.provinceCode !== province.code) {
       return unknown("district_not_in_province", `old district ${label(district)} is not in old province ${label(province)}`)
     }
-    const tokens = address === undefined ? undefined : tokenizeAddress(address)
-    const hamlet = hamletText === undefined ? undefined : tokenizeAddress(hamletText)
-
     if (c !== undefined) {
       const commune = idx.oldCommune.get(c)
       const knownProvince = district !== undefined ? newProvinceOfOldProvince(district.provinceCode) : province?.newProvinceCode
@@ -530,10 +556,15 @@ export function createUnitResolver(catalog: UnitCatalog, options: UnitResolverOp
         return unknown("commune_not_in_province", `old commune ${label(commune)} is not in old province ${label(province)}`)
       }
       const answer = communeAnswer.get(commune.code)!
-      if (answer.status !== "ambiguous" || !hasHints || (tokens === undefined && hamlet === undefined)) return answer
+      if (answer.status !== "ambiguous" || !hasHints || (address === undefined && hamletText === undefined)) return answer
+      const tokens = address === undefined ? undefined : tokenizeAddress(address)
+      const hamlet = hamletText === undefined ? undefined : tokenizeAddress(hamletText)
       const parse = tokens === undefined ? undefined : parseScoped(tokens, { province: idx.oldProvince.get(commune.provinceCode)!, district: idx.oldDistrict.get(commune.districtCode)!, commune })
       return applyHints(answer, hintsFor(commune), label(commune), tokens, parse?.detailEnd ?? 0, hamlet)
     }
+
+    const tokens = address === undefined ? undefined : tokenizeAddress(address)
+    const hamlet = hamletText === undefined ? undefined : tokenizeAddress(hamletText)
 
     if (district !== undefined) {
       const answer = districtAnswer.get(district.code)!
@@ -596,28 +627,64 @@ export function createUnitResolver(catalog: UnitCatalog, options: UnitResolverOp
   }
 
   const memo = new Map<string, UnitResolution>()
-  const resolve = (ref: UnitReference): UnitResolution => {
-    const address = ref.address
-    const hamlet = ref.hamlet
-    const textless = (address === undefined || address.length === 0) && (hamlet === undefined || hamlet.length === 0)
-    if (textless) {
-      // fast path: precomputed answers for well-formed codes
-      const c = ref.communeCode
-      if (c !== undefined && c.length === 5 && (ref.districtCode === undefined || ref.districtCode === "") && (ref.provinceCode === undefined || ref.provinceCode === "")) {
-        const a = communeAnswer.get(c)
-        if (a !== undefined) return a
-      }
-    }
+  const memoized = (ref: UnitReference, address: string | undefined, hamlet: string | undefined): UnitResolution => {
     const key = `${ref.provinceCode ?? ""}\u0001${ref.districtCode ?? ""}\u0001${ref.communeCode ?? ""}\u0001${address ?? ""}\u0001${hamlet ?? ""}`
     const hit = memo.get(key)
     if (hit !== undefined) return hit
-    const answer = freeze(resolveUncached(ref))
+    const answer = freeze(resolveUncached({ provinceCode: ref.provinceCode, districtCode: ref.districtCode, communeCode: ref.communeCode, address, hamlet }))
     if (memo.size >= memoLimit) memo.clear()
     memo.set(key, answer)
     return answer
   }
 
+  const resolve = (ref: UnitReference): UnitResolution => {
+    const address = ref.address
+    const hamlet = ref.hamlet
+    const textless = (address === undefined || address.length === 0) && (hamlet === undefined || hamlet.length === 0)
+    const c = ref.communeCode
+    if (c !== undefined && c.length > 0) {
+      // a commune code decides; text only matters for hints on a split commune
+      if (textless && c.length === 5 && (ref.districtCode === undefined || ref.districtCode === "") && (ref.provinceCode === undefined || ref.provinceCode === "")) {
+        const a = communeAnswer.get(c)
+        if (a !== undefined) return a
+      }
+      if (!hasHints) return memoized(ref, undefined, undefined)
+    }
+    if (textless) return memoized(ref, undefined, undefined)
+    if (hasHints || address === undefined || address.length === 0) return memoized(ref, address, hamlet)
+    // Without hints only the unit names at the end of an address matter, and those repeat across
+    // millions of records while house numbers and hamlets do not: resolve the last few parts
+    // (memoised) and use that answer when it identifies the commune.
+    const fixedLevels = ref.districtCode !== undefined && ref.districtCode.length > 0 ? 2 : ref.provinceCode !== undefined && ref.provinceCode.length > 0 ? 1 : 0
+    for (const parts of TAIL_ATTEMPTS[fixedLevels]!) {
+      const tail = tailParts(address, parts)
+      if (tail === undefined) break
+      const answer = memoized(ref, tail, undefined)
+      if (namedCommuneAnswers.has(answer)) return answer
+    }
+    return memoized(ref, address, undefined)
+  }
+
   return { catalog, resolve, hintProblems }
+}
+
+/** How many trailing address parts to try, by the number of levels the codes already fix. */
+const TAIL_ATTEMPTS: readonly (readonly number[])[] = [[3, 4], [2, 3], [1, 2, 3]]
+
+const isPartBreakCode = (c: number): boolean => c === 0x2c || c === 0x3b || c === 0x7c || c === 0x0a || c === 0x0d
+
+/** The text after the `parts`-th part break from the end, or undefined when there are not that many. */
+function tailParts(address: string, parts: number): string | undefined {
+  let seen = 0
+  let end = address.length
+  while (end > 0 && (isPartBreakCode(address.charCodeAt(end - 1)) || address.charCodeAt(end - 1) === 0x20)) end--
+  for (let i = end - 1; i >= 0; i--) {
+    if (isPartBreakCode(address.charCodeAt(i))) {
+      seen++
+      if (seen === parts) return address.slice(i + 1, end)
+    }
+  }
+  return undefined
 }
 
 /** More possible new communes than this for a nationwide name match is not a useful review item. */

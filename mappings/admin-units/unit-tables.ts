@@ -3,7 +3,7 @@
  * and the one error they raise when a table cannot be used at all.
  */
 import { readFile } from "node:fs/promises"
-import { parse } from "csv-parse/sync"
+import { parseCsvText } from "./csv-records.ts"
 import { Data } from "effect"
 
 /** A unit table (catalog file, registry, hint table) that cannot be used at all. */
@@ -22,7 +22,16 @@ export async function readCsvRecords(path: string): Promise<Record<string, strin
     throw new UnitTableError({ code: "unit_table_unreadable", message: `Cannot read ${path}: ${(e as Error).message}` })
   }
   try {
-    return parse(text, { columns: true, bom: true, skip_empty_lines: true, relax_column_count: true }) as Record<string, string>[]
+    const rows = parseCsvText(text)
+    const header = (rows[0] ?? []).map((h) => h.trim())
+    const records: Record<string, string>[] = []
+    for (let i = 1; i < rows.length; i++) {
+      const r = rows[i]!
+      const rec: Record<string, string> = {}
+      for (let k = 0; k < header.length; k++) rec[header[k]!] = r[k] ?? ""
+      records.push(rec)
+    }
+    return records
   } catch (e) {
     throw new UnitTableError({ code: "unit_table_unreadable", message: `${path} is not a readable CSV: ${(e as Error).message}` })
   }

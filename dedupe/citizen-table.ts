@@ -1,0 +1,352 @@
+/**
+ * The columnar, integer-coded form of the citizen records that blocking and comparisons run
+ * on. Every text value is normalised once (NFC, canonical tone marks, name split, ID cleaning,
+ * accent folding) and interned, so comparing two records is mostly comparing integers.
+ */
+import { foldKey, hasDiacritics } from "../text/vietnamese.ts"
+import { cleanCitizenIds, validateCccd } from "./citizen-id.ts"
+import { parseBirthDate, type CitizenRecord } from "./citizen-record.ts"
+import { Interner } from "./linkage-settings.ts"
+import { splitVietnameseName } from "./person-name.ts"
+
+/** A list of integer lists in two arrays (offsets, values). */
+export interface IntLists {
+  readonly offsets: Int32Array
+  readonly values: Int32Array
+}
+
+export interface CitizenTable {
+  readonly size: number
+  readonly recordIds: readonly string[]
+  readonly sources: readonly string[]
+  /** Display-form names and name parts (NFC, canonical tones, capitalised words). */
+  readonly words: Interner
+  /** Accent-folded lowercase forms. */
+  readonly folded: Interner
+  readonly fullName: Int32Array
+  readonly fullNameFolded: Int32Array
+  readonly surname: Int32Array
+  readonly surnameFolded: Int32Array
+  readonly middle: Int32Array
+  readonly middleFolded: Int32Array
+  readonly given: Int32Array
+  readonly givenFolded: Int32Array
+  /** Folded first letter of the middle name as a char code, 0 when there is no middle name. */
+  readonly middleInitial: Int32Array
+  /** Folded token codes of the full name, sorted. */
+  readonly nameTokens: IntLists
+  /** 1 when the record's name carries any diacritic (0 = typed without accents, or no name). */
+  readonly nameHasDiacritics: Uint8Array
+  /** Relative frequency by code in `words` (surname and given name columns) and in `folded`. */
+  readonly surnameFrequency: Float64Array
+  readonly givenFrequency: Float64Array
+  readonly surnameFoldedFrequency: Float64Array
+  readonly givenFoldedFrequency: Float64Array
+  /** Birth date: year 0 = unknown; month/day 0 = year only. */
+  readonly birthYear: Int16Array
+  readonly birthMonth: Uint8Array
+  readonly birthDay: Uint8Array
+  /** 0 unknown, 1 male, 2 female. */
+  readonly gender: Uint8Array
+  /** IDs as codes in `ids`. */
+  readonly ids: Interner
+  readonly cccd: Int32Array
+  readonly cmnd: Int32Array
+  /** 1 when the CCCD layout is valid and agrees with the record's birth year and gender. */
+  readonly cccdValid: Uint8Array
+  /** Code (in `ids`) of the first six CCCD digits: province, century/gender, birth year. */
+  readonly cccdPrefix: Int32Array
+  /** Unit codes (hometown, residence commune) and phone numbers, in `codes`. */
+  readonly codes: Interner
+  readonly hometown: Int32Array
+  readonly commune: Int32Array
+  readonly phone: Int32Array
+  /** Cleaned address (display) in `addresses`, and its folded significant tokens (sorted, distinct). */
+  readonly addresses: Interner
+  readonly address: Int32Array
+  readonly addressTokens: IntLists
+  readonly fatherName: Int32Array
+  readonly fatherFolded: Int32Array
+  readonly fatherGivenFolded: Int32Array
+  readonly fatherSurnameFolded: Int32Array
+  readonly motherName: Int32Array
+  readonly motherFolded: Int32Array
+  readonly motherGivenFolded: Int32Array
+  readonly motherSurnameFolded: Int32Array
+  /** updatedAt as epoch ms (NaN unknown). */
+  readonly updatedAt: Float64Array
+  /** Cleaning notes per record (only records that have any). */
+  readonly notes: ReadonlyMap<number, readonly string[]>
+}
+
+/** Folded words of addresses that say nothing about the place (unit types, "số", "đường", …). */
+const ADDRESS_STOPWORDS: ReadonlySet<string> = new Set([
+  "xa", "phuong", "thi", "tran", "huyen", "quan", "tinh", "thanh", "pho", "tp", "tx", "tt", "thon", "xom",
+  "ap", "to", "khu", "so", "duong", "ngo", "ngach", "hem", "kiet", "ban", "buon", "lang", "cum", "dan",
+  "pho", "p", "q", "h", "x", "t", "tdp", "kp", "vn", "viet", "nam"
+])
+
+class Growable {
+  data: Int32Array
+  length = 0
+  constructor(capacity = 1024) {
+    this.data = new Int32Array(capacity)
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const d = new Int32Array(this.data.length * 2)
+      d.set(this.data)
+      this.data = d
+    }
+    this.data[this.length++] = v
+  }
+  take(): Int32Array {
+    return this.data.slice(0, this.length)
+  }
+}
+
+interface ParsedName {
+  readonly full: number
+  readonly fullFolded: number
+  readonly surname: number
+  readonly surnameFolded: number
+  readonly middle: number
+  readonly middleFolded: number
+  readonly given: number
+  readonly givenFolded: number
+  readonly middleInitial: number
+  readonly tokens: readonly number[]
+  readonly diacritics: boolean
+}
+
+const EMPTY_NAME: ParsedName = {
+  full: -1,
+  fullFolded: -1,
+  surname: -1,
+  surnameFolded: -1,
+  middle: -1,
+  middleFolded: -1,
+  given: -1,
+  givenFolded: -1,
+  middleInitial: 0,
+  tokens: [],
+  diacritics: false
+}
+
+const trimmed = (s: string | undefined): string | undefined => {
+  if (s === undefined) return undefined
+  const t = s.trim()
+  return t.length === 0 ? undefined : t
+}
+
+/** Digits of a phone number in national form (+84 / 84 prefix to 0); undefined when too short. */
+function cleanPhone(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined
+  let d = raw.replace(/\D+/g, "")
+  if (d.startsWith("84") && d.length >= 11) d = "0" + d.slice(2)
+  return d.length >= 9 ? d : undefined
+}
+
+function frequencies(codes: Int32Array, size: number): Float64Array {
+  const f = new Float64Array(Math.max(size, 1))
+  let n = 0
+  for (const c of codes)
+    if (c >= 0) {
+      f[c]!++
+      n++
+    }
+  if (n > 0) for (let k = 0; k < f.length; k++) f[k]! /= n
+  return f
+}
+
+/** Builds the table. Throws when two records share a recordId. */
+export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTable {
+  const words = new Interner()
+  const folded = new Interner()
+  const ids = new Interner()
+  const codes = new Interner()
+  const addresses = new Interner()
+  const addressWords = new Interner()
+  const recordIds: string[] = []
+  const sources: string[] = []
+  const seen = new Set<string>()
+  const nameCache = new Map<string, ParsedName>()
+  const notes = new Map<number, string[]>()
+  const col = {
+    fullName: new Growable(), fullNameFolded: new Growable(), surname: new Growable(), surnameFolded: new Growable(),
+    middle: new Growable(), middleFolded: new Growable(), given: new Growable(), givenFolded: new Growable(),
+    middleInitial: new Growable(), nameDia: new Growable(), year: new Growable(), month: new Growable(), day: new Growable(),
+    gender: new Growable(), cccd: new Growable(), cmnd: new Growable(), cccdValid: new Growable(), cccdPrefix: new Growable(),
+    hometown: new Growable(), commune: new Growable(), phone: new Growable(), address: new Growable(),
+    father: new Growable(), fatherF: new Growable(), fatherG: new Growable(), fatherS: new Growable(),
+    mother: new Growable(), motherF: new Growable(), motherG: new Growable(), motherS: new Growable()
+  }
+  const tokOffsets = new Growable()
+  const tokValues = new Growable(4096)
+  const addrOffsets = new Growable()
+  const addrValues = new Growable(4096)
+  const updated: number[] = []
+  tokOffsets.push(0)
+  addrOffsets.push(0)
+  const addressCache = new Map<string, readonly number[]>()
+
+  const parseName = (raw: string | undefined): ParsedName => {
+    const r = trimmed(raw)
+    if (r === undefined) return EMPTY_NAME
+    const hit = nameCache.get(r)
+    if (hit !== undefined) return hit
+    const parts = splitVietnameseName(r)
+    let out = EMPTY_NAME
+    if (parts !== undefined) {
+      const mf = parts.middle.length > 0 ? foldKey(parts.middle) : ""
+      const tokens = parts.tokens.map((t) => folded.code(foldKey(t))).sort((x, y) => x - y)
+      out = {
+        full: words.code(parts.full),
+        fullFolded: folded.code(foldKey(parts.full)),
+        surname: words.code(parts.surname),
+        surnameFolded: folded.code(foldKey(parts.surname)),
+        middle: words.code(parts.middle),
+        middleFolded: folded.code(mf),
+        given: words.code(parts.given),
+        givenFolded: folded.code(foldKey(parts.given)),
+        middleInitial: mf.length > 0 ? mf.charCodeAt(0) : 0,
+        tokens,
+        diacritics: hasDiacritics(parts.full)
+      }
+    }
+    if (nameCache.size > 500_000) nameCache.clear()
+    nameCache.set(r, out)
+    return out
+  }
+
+  let i = 0
+  for (const rec of records) {
+    if (seen.has(rec.recordId)) throw new Error(`duplicate record id ${JSON.stringify(rec.recordId)}`)
+    seen.add(rec.recordId)
+    recordIds.push(rec.recordId)
+    sources.push(rec.source)
+    const recNotes: string[] = []
+    const n = parseName(rec.fullName)
+    col.fullName.push(n.full)
+    col.fullNameFolded.push(n.fullFolded)
+    col.surname.push(n.surname)
+    col.surnameFolded.push(n.surnameFolded)
+    col.middle.push(n.middle)
+    col.middleFolded.push(n.middleFolded)
+    col.given.push(n.given)
+    col.givenFolded.push(n.givenFolded)
+    col.middleInitial.push(n.middleInitial)
+    col.nameDia.push(n.diacritics ? 1 : 0)
+    for (const t of n.tokens) tokValues.push(t)
+    tokOffsets.push(tokValues.length)
+
+    const bd = parseBirthDate(rec.birthDate)
+    if (bd === undefined && trimmed(rec.birthDate) !== undefined) recNotes.push("birth_date_unreadable")
+    col.year.push(bd?.year ?? 0)
+    col.month.push(bd?.month ?? 0)
+    col.day.push(bd?.day ?? 0)
+    const g = rec.gender === "M" ? 1 : rec.gender === "F" ? 2 : 0
+    col.gender.push(g)
+
+    const cleaned = cleanCitizenIds(rec.cccd, rec.cmnd)
+    recNotes.push(...cleaned.notes)
+    col.cccd.push(ids.code(cleaned.cccd))
+    col.cmnd.push(ids.code(cleaned.cmnd))
+    let valid = 0
+    if (cleaned.cccd !== undefined) {
+      const check = validateCccd(cleaned.cccd, {
+        ...(bd !== undefined ? { birthYear: bd.year } : {}),
+        ...(rec.gender !== undefined ? { gender: rec.gender } : {})
+      })
+      valid = check.valid ? 1 : 0
+      for (const issue of check.issues) recNotes.push(`cccd_${issue}`)
+    }
+    col.cccdValid.push(valid)
+    col.cccdPrefix.push(cleaned.cccd !== undefined ? ids.code("p" + cleaned.cccd.slice(0, 6)) : -1)
+
+    col.hometown.push(codes.code(trimmed(rec.hometownCode)))
+    col.commune.push(codes.code(trimmed(rec.communeCode)))
+    col.phone.push(codes.code(cleanPhone(rec.phone)))
+    const addr = trimmed(rec.address)
+    col.address.push(addresses.code(addr))
+    if (addr !== undefined) {
+      let toks = addressCache.get(addr)
+      if (toks === undefined) {
+        const set = new Set<number>()
+        for (const w of foldKey(addr).split(/[\s,.;/\\-]+/)) if (w.length > 0 && !ADDRESS_STOPWORDS.has(w)) set.add(addressWords.code(w))
+        toks = [...set].sort((x, y) => x - y)
+        if (addressCache.size > 200_000) addressCache.clear()
+        addressCache.set(addr, toks)
+      }
+      for (const t of toks) addrValues.push(t)
+    }
+    addrOffsets.push(addrValues.length)
+
+    const f = parseName(rec.fatherName)
+    col.father.push(f.full)
+    col.fatherF.push(f.fullFolded)
+    col.fatherG.push(f.givenFolded)
+    col.fatherS.push(f.surnameFolded)
+    const m = parseName(rec.motherName)
+    col.mother.push(m.full)
+    col.motherF.push(m.fullFolded)
+    col.motherG.push(m.givenFolded)
+    col.motherS.push(m.surnameFolded)
+    updated.push(rec.updatedAt !== undefined ? Date.parse(rec.updatedAt) : NaN)
+    if (recNotes.length > 0) notes.set(i, recNotes)
+    i++
+  }
+  const size = i
+  const surname = col.surname.take()
+  const given = col.given.take()
+  const surnameFolded = col.surnameFolded.take()
+  const givenFolded = col.givenFolded.take()
+  return {
+    size,
+    recordIds,
+    sources,
+    words,
+    folded,
+    fullName: col.fullName.take(),
+    fullNameFolded: col.fullNameFolded.take(),
+    surname,
+    surnameFolded,
+    middle: col.middle.take(),
+    middleFolded: col.middleFolded.take(),
+    given,
+    givenFolded,
+    middleInitial: col.middleInitial.take(),
+    nameTokens: { offsets: tokOffsets.take(), values: tokValues.take() },
+    nameHasDiacritics: Uint8Array.from(col.nameDia.take()),
+    surnameFrequency: frequencies(surname, words.size),
+    givenFrequency: frequencies(given, words.size),
+    surnameFoldedFrequency: frequencies(surnameFolded, folded.size),
+    givenFoldedFrequency: frequencies(givenFolded, folded.size),
+    birthYear: Int16Array.from(col.year.take()),
+    birthMonth: Uint8Array.from(col.month.take()),
+    birthDay: Uint8Array.from(col.day.take()),
+    gender: Uint8Array.from(col.gender.take()),
+    ids,
+    cccd: col.cccd.take(),
+    cmnd: col.cmnd.take(),
+    cccdValid: Uint8Array.from(col.cccdValid.take()),
+    cccdPrefix: col.cccdPrefix.take(),
+    codes,
+    hometown: col.hometown.take(),
+    commune: col.commune.take(),
+    phone: col.phone.take(),
+    addresses,
+    address: col.address.take(),
+    addressTokens: { offsets: addrOffsets.take(), values: addrValues.take() },
+    fatherName: col.father.take(),
+    fatherFolded: col.fatherF.take(),
+    fatherGivenFolded: col.fatherG.take(),
+    fatherSurnameFolded: col.fatherS.take(),
+    motherName: col.mother.take(),
+    motherFolded: col.motherF.take(),
+    motherGivenFolded: col.motherG.take(),
+    motherSurnameFolded: col.motherS.take(),
+    updatedAt: Float64Array.from(updated),
+    notes
+  }
+}

@@ -1,0 +1,268 @@
+/**
+ * Citizen deduplication (khử trùng lặp công dân): one master record per person and a crosswalk
+ * from every source record to it. Entry point for the pipeline stage and the CLI.
+ */
+import { Effect } from "effect"
+import type { CitizenRecord, ReviewDecision } from "./citizen-record.ts"
+import { citizenSettings, type CitizenSettingsOptions } from "./citizen-settings.ts"
+import { buildCitizenTable, type CitizenTable } from "./citizen-table.ts"
+import type { RuleCandidateCount } from "./blocking.ts"
+import { ModelCollapsed, type FellegiSunterModel } from "./fellegi-sunter.ts"
+import { goldenRecord, type MasterRecord } from "./golden-record.ts"
+import { probabilityOf } from "./linkage-engine.ts"
+import type { LinkageOptions } from "./linkage-settings.ts"
+import { explainPair, type FieldContribution } from "./match-explanation.ts"
+import type { MatchThresholds } from "./match-thresholds.ts"
+import type { ReviewReason } from "./person-clustering.ts"
+import { linkAndCluster } from "./record-linkage.ts"
+import { latestDecisions } from "./review-decisions.ts"
+
+export type AssignmentStatus = "unique" | "merged" | "review"
+
+/** One line of the crosswalk: source record -> master. */
+export interface Assignment {
+  readonly recordId: string
+  readonly masterId: string
+  readonly status: AssignmentStatus
+  /** Match probability: of the strongest link into its person (merged), of its review pair (review), of its best candidate (unique; 0 when none). */
+  readonly score: number
+}
+
+export interface ReviewPair {
+  readonly recordIdA: string
+  readonly recordIdB: string
+  readonly masterIdA: string
+  readonly masterIdB: string
+  /** Match probability. */
+  readonly score: number
+  readonly matchWeight: number
+  readonly reason: ReviewReason
+  /** For chain conflicts: the two records (one in each person) that look like two people. */
+  readonly conflict?: { readonly recordIdA: string; readonly recordIdB: string }
+  /** Per-field weight breakdown explaining the score. */
+  readonly fields: readonly FieldContribution[]
+}
+
+export interface RecordPairExplanation {
+  readonly recordIdA: string
+  readonly recordIdB: string
+  readonly probability: number
+  readonly matchWeight: number
+  readonly priorWeight: number
+  readonly band: "auto_merge" | "review" | "distinct"
+  readonly sameMaster: boolean
+  readonly fields: readonly FieldContribution[]
+}
+
+export interface DedupeOptions {
+  readonly decisions?: readonly ReviewDecision[]
+  /** Target precision of automatic merges (default 0.995). */
+  readonly targetPrecision?: number
+  /** Lower edge of the review band as a probability (default 1 - targetPrecision). */
+  readonly reviewProbability?: number
+  readonly settings?: CitizenSettingsOptions
+  readonly linkage?: LinkageOptions
+  /** Record ids whose candidate pairs should be explained in `explanations`. */
+  readonly explain?: readonly string[]
+}
+
+export interface DedupeStats {
+  readonly records: number
+  readonly persons: number
+  readonly mergedRecords: number
+  readonly reviewRecords: number
+  readonly reviewPairs: number
+  readonly autoMergeRefusedForIdentity: number
+  /** Auto-merge pairs refused because another pair across the two persons looks like two people. */
+  readonly autoMergeRefusedForChain: number
+  readonly decisionsApplied: number
+  readonly decisionsUnknownRecords: number
+  /** Cleaning notes by kind ("cccd_leading_zero_restored": 1234, …). */
+  readonly cleaningNotes: Readonly<Record<string, number>>
+}
+
+export interface DedupeResult {
+  readonly assignments: readonly Assignment[]
+  readonly masters: readonly MasterRecord[]
+  readonly reviewPairs: readonly ReviewPair[]
+  readonly ruleCounts: readonly RuleCandidateCount[]
+  readonly candidatePairs: number
+  readonly model: FellegiSunterModel
+  readonly thresholds: MatchThresholds
+  readonly explanations: readonly RecordPairExplanation[]
+  readonly stats: DedupeStats
+  readonly timingsMs: Readonly<Record<string, number>>
+}
+
+export { ModelCollapsed }
+
+/**
+ * Deduplicates citizen records. Throws ModelCollapsed when training cannot produce a sound
+ * model (the run is refused rather than merging on a wrong model) and Error for duplicate
+ * record ids.
+ */
+export function deduplicate(records: Iterable<CitizenRecord>, options: DedupeOptions = {}): DedupeResult {
+  const t0 = performance.now()
+  const table = buildCitizenTable(records)
+  const tPrepare = Math.round(performance.now() - t0)
+  const settings = citizenSettings(options.settings)
+  const indexOf = new Map<string, number>()
+  table.recordIds.forEach((id, i) => indexOf.set(id, i))
+  const forcedMerges: { a: number; b: number }[] = []
+  const keptApart: { a: number; b: number }[] = []
+  let unknown = 0
+  for (const d of latestDecisions(options.decisions ?? []).values()) {
+    const a = indexOf.get(d.recordIdA)
+    const b = indexOf.get(d.recordIdB)
+    if (a === undefined || b === undefined) {
+      unknown++
+      continue
+    }
+    ;(d.decision === "merge" ? forcedMerges : keptApart).push({ a, b })
+  }
+  const linked = linkAndCluster(table, table.size, settings, {
+    ...(options.targetPrecision !== undefined ? { targetPrecision: options.targetPrecision } : {}),
+    ...(options.reviewProbability !== undefined ? { reviewProbability: options.reviewProbability } : {}),
+    ...(options.linkage !== undefined ? { linkage: options.linkage } : {}),
+    forcedMerges,
+    keptApart
+  })
+  const t1 = performance.now()
+  const { run, clustering, thresholds } = linked
+  const n = table.size
+
+  // Members per cluster.
+  const { cluster, clusterSize } = clustering
+  const start = new Int32Array(n + 1)
+  for (let i = 0; i < n; i++) start[cluster[i]! + 1]!++
+  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!
+  const fill = start.slice(0, n)
+  const members = new Int32Array(n)
+  for (let i = 0; i < n; i++) members[fill[cluster[i]!]!++] = i
+  const masters: MasterRecord[] = []
+  const masterIdOf = new Array<string>(n)
+  for (let c = 0; c < n; c++) {
+    const s = start[c]!
+    const e = start[c + 1]!
+    if (e === s) continue
+    const m = goldenRecord(table, Array.from(members.subarray(s, e)))
+    masters.push(m)
+    masterIdOf[c] = m.masterId
+  }
+  const tGolden = Math.round(performance.now() - t1)
+
+  const reviewWeight = new Float32Array(n).fill(-Infinity)
+  const reviewPairs: ReviewPair[] = clustering.reviewPairs.map((r) => {
+    if (r.weight > reviewWeight[r.a]!) reviewWeight[r.a] = r.weight
+    if (r.weight > reviewWeight[r.b]!) reviewWeight[r.b] = r.weight
+    const e = explainPair(table, n, settings, run.model, run.priorLog2Odds, r.a, r.b)
+    return {
+      recordIdA: table.recordIds[r.a]!,
+      recordIdB: table.recordIds[r.b]!,
+      masterIdA: masterIdOf[cluster[r.a]!]!,
+      masterIdB: masterIdOf[cluster[r.b]!]!,
+      score: probabilityOf(r.weight),
+      matchWeight: r.weight,
+      reason: r.reason,
+      ...(r.conflict !== undefined ? { conflict: { recordIdA: table.recordIds[r.conflict.a]!, recordIdB: table.recordIds[r.conflict.b]! } } : {}),
+      fields: e.fields
+    }
+  })
+  const assignments: Assignment[] = new Array(n)
+  let merged = 0
+  let review = 0
+  for (let i = 0; i < n; i++) {
+    let status: AssignmentStatus
+    let score: number
+    if (reviewWeight[i]! > -Infinity) {
+      status = "review"
+      score = probabilityOf(reviewWeight[i]!)
+      review++
+    } else if (clusterSize[cluster[i]!]! > 1) {
+      status = "merged"
+      score = clustering.linkWeight[i]! > -Infinity ? probabilityOf(clustering.linkWeight[i]!) : 1
+      merged++
+    } else {
+      status = "unique"
+      score = run.bestWeight[i]! > -Infinity ? probabilityOf(run.bestWeight[i]!) : 0
+    }
+    assignments[i] = { recordId: table.recordIds[i]!, masterId: masterIdOf[cluster[i]!]!, status, score: Math.round(score * 1e6) / 1e6 }
+  }
+  const explanations = explainRecords(table, options.explain ?? [], indexOf, (a, b) => {
+    const e = explainPair(table, n, settings, run.model, run.priorLog2Odds, a, b)
+    const band: RecordPairExplanation["band"] =
+      e.matchWeight >= thresholds.autoMergeWeight ? "auto_merge" : e.matchWeight >= thresholds.reviewWeight ? "review" : "distinct"
+    return {
+      recordIdA: table.recordIds[a]!,
+      recordIdB: table.recordIds[b]!,
+      probability: e.probability,
+      matchWeight: e.matchWeight,
+      priorWeight: e.priorWeight,
+      band,
+      sameMaster: cluster[a] === cluster[b],
+      fields: e.fields
+    }
+  }, run.pairs)
+  const cleaningNotes: Record<string, number> = {}
+  for (const list of table.notes.values()) for (const note of list) cleaningNotes[note] = (cleaningNotes[note] ?? 0) + 1
+  return {
+    assignments,
+    masters,
+    reviewPairs,
+    ruleCounts: run.ruleCounts,
+    candidatePairs: run.candidatePairs,
+    model: run.model,
+    thresholds,
+    explanations,
+    stats: {
+      records: n,
+      persons: masters.length,
+      mergedRecords: merged,
+      reviewRecords: review,
+      reviewPairs: reviewPairs.length,
+      autoMergeRefusedForIdentity: clustering.refusedForIdentity,
+      autoMergeRefusedForChain: clustering.refusedForChain,
+      decisionsApplied: forcedMerges.length + keptApart.length,
+      decisionsUnknownRecords: unknown,
+      cleaningNotes
+    },
+    timingsMs: { prepare: tPrepare, ...linked.timingsMs, golden_records: tGolden, total: Math.round(performance.now() - t0) }
+  }
+}
+
+/** Every kept candidate pair involving one of the records, strongest first. */
+function explainRecords(
+  table: CitizenTable,
+  recordIds: readonly string[],
+  indexOf: ReadonlyMap<string, number>,
+  explain: (a: number, b: number) => RecordPairExplanation,
+  pairs: { a: Int32Array; b: Int32Array; count: number }
+): RecordPairExplanation[] {
+  if (recordIds.length === 0) return []
+  const wanted = new Set<number>()
+  for (const id of recordIds) {
+    const i = indexOf.get(id)
+    if (i !== undefined) wanted.add(i)
+  }
+  const out: RecordPairExplanation[] = []
+  for (let p = 0; p < pairs.count; p++) {
+    const a = pairs.a[p]!
+    const b = pairs.b[p]!
+    if (wanted.has(a) || wanted.has(b)) out.push(explain(a, b))
+  }
+  void table
+  return out.sort((x, y) => y.matchWeight - x.matchWeight)
+}
+
+/** The same as deduplicate, as an Effect that fails with ModelCollapsed instead of throwing (other errors are defects). */
+export const deduplicateEffect = (
+  records: Iterable<CitizenRecord>,
+  options: DedupeOptions = {}
+): Effect.Effect<DedupeResult, ModelCollapsed> =>
+  Effect.suspend(() => {
+    try {
+      return Effect.succeed(deduplicate(records, options))
+    } catch (e) {
+      return e instanceof ModelCollapsed ? Effect.fail(e) : Effect.die(e)
+    }
+  })

@@ -1,0 +1,164 @@
+/**
+ * The golden record (bản ghi gốc) of one person, by documented survivorship rules:
+ * - CCCD: the valid one from the most recently updated record; then the most frequent valid
+ *   one; an invalid CCCD only when no record has a valid one (flagged).
+ * - CMND, hometown, commune, phone, address: the most frequent value; ties go to the value
+ *   with diacritics, then the longer, then the alphabetically first.
+ * - Full name: written with diacritics over without; then the one with most words (a middle
+ *   name present); then the most frequent; then alphabetical.
+ * - Birth date: a full date over a year alone; among full dates the most frequent, ties to the
+ *   one agreeing with the CCCD's birth year, then the earliest.
+ * - Gender: the majority; a tie goes to the gender the CCCD encodes.
+ * - Parents' names: as for the full name.
+ * The master id is derived from the smallest member record id, so it is the same on every run
+ * as long as that record stays in the person.
+ */
+import { createHash } from "node:crypto"
+import { hasDiacritics } from "../text/vietnamese.ts"
+import type { CitizenTable } from "./citizen-table.ts"
+import { validateCccd } from "./citizen-id.ts"
+
+export interface MasterRecord {
+  readonly masterId: string
+  readonly memberRecordIds: readonly string[]
+  readonly sources: readonly string[]
+  readonly fullName?: string
+  readonly birthDate?: string
+  readonly gender?: "M" | "F"
+  readonly cccd?: string
+  /** False when the only CCCD the records hold fails validation. */
+  readonly cccdValid?: boolean
+  readonly cmnd?: string
+  readonly hometownCode?: string
+  readonly communeCode?: string
+  readonly address?: string
+  readonly fatherName?: string
+  readonly motherName?: string
+  readonly phone?: string
+}
+
+export function masterIdFor(memberRecordIds: readonly string[]): string {
+  let min = memberRecordIds[0]!
+  for (const id of memberRecordIds) if (id < min) min = id
+  return "P" + createHash("sha256").update(min).digest("hex").slice(0, 16)
+}
+
+/** Most frequent value among codes (>= 0); ties resolved by `better` (true when x beats y). */
+function mostFrequent(codes: readonly number[], better: (x: number, y: number) => boolean): number {
+  if (codes.length === 1) return codes[0]! >= 0 ? codes[0]! : -1
+  const counts = new Map<number, number>()
+  for (const c of codes) if (c >= 0) counts.set(c, (counts.get(c) ?? 0) + 1)
+  let best = -1
+  let bestCount = 0
+  for (const [c, n] of counts)
+    if (n > bestCount || (n === bestCount && better(c, best))) {
+      best = c
+      bestCount = n
+    }
+  return best
+}
+
+const textBetter = (values: readonly string[]) => (x: number, y: number): boolean => {
+  const sx = values[x]!
+  const sy = values[y]!
+  const dx = hasDiacritics(sx)
+  const dy = hasDiacritics(sy)
+  if (dx !== dy) return dx
+  if (sx.length !== sy.length) return sx.length > sy.length
+  return sx < sy
+}
+
+/** Name choice: diacritics, then most words, then frequency, then alphabetical. */
+function bestName(values: readonly string[], codes: readonly number[]): number {
+  if (codes.length === 1) return codes[0]!
+  const present = codes.filter((c) => c >= 0)
+  if (present.length === 0) return -1
+  const score = (c: number) => {
+    const s = values[c]!
+    return (hasDiacritics(s) ? 100 : 0) + s.split(" ").length
+  }
+  let top = -Infinity
+  for (const c of present) top = Math.max(top, score(c))
+  const finalists = present.filter((c) => score(c) === top)
+  return mostFrequent(finalists, (x, y) => y < 0 || values[x]! < values[y]!)
+}
+
+export function goldenRecord(t: CitizenTable, members: readonly number[]): MasterRecord {
+  const ids = members.map((i) => t.recordIds[i]!)
+  const out: { -readonly [K in keyof MasterRecord]: MasterRecord[K] } = {
+    masterId: masterIdFor(ids),
+    memberRecordIds: [...ids].sort(),
+    sources: [...new Set(members.map((i) => t.sources[i]!))].sort()
+  }
+  const name = bestName(t.words.values, members.map((i) => t.fullName[i]!))
+  if (name >= 0) out.fullName = t.words.values[name]!
+
+  // CCCD: valid + most recent, else most frequent valid, else most frequent any.
+  const valid = members.filter((i) => t.cccd[i]! >= 0 && t.cccdValid[i] === 1)
+  let cccd = -1
+  if (valid.length > 0) {
+    const dated = valid.filter((i) => !Number.isNaN(t.updatedAt[i]!))
+    if (dated.length > 0) {
+      let latest = dated[0]!
+      for (const i of dated) if (t.updatedAt[i]! > t.updatedAt[latest]!) latest = i
+      cccd = t.cccd[latest]!
+    } else cccd = mostFrequent(valid.map((i) => t.cccd[i]!), (x, y) => y < 0 || t.ids.values[x]! < t.ids.values[y]!)
+    out.cccdValid = true
+  } else {
+    cccd = mostFrequent(members.map((i) => t.cccd[i]!), (x, y) => y < 0 || t.ids.values[x]! < t.ids.values[y]!)
+    if (cccd >= 0) out.cccdValid = false
+  }
+  if (cccd >= 0) out.cccd = t.ids.values[cccd]!
+  const cmnd = mostFrequent(members.map((i) => t.cmnd[i]!), (x, y) => y < 0 || t.ids.values[x]! < t.ids.values[y]!)
+  if (cmnd >= 0) out.cmnd = t.ids.values[cmnd]!
+
+  // Birth date.
+  const cccdYear = out.cccd !== undefined ? validateCccd(out.cccd).birthYear : undefined
+  const full = members.filter((i) => t.birthMonth[i]! > 0)
+  const dateKey = (i: number) => t.birthYear[i]! * 10000 + t.birthMonth[i]! * 100 + t.birthDay[i]!
+  if (full.length > 0) {
+    const k = mostFrequent(full.map(dateKey), (x, y) => {
+      if (y < 0) return true
+      const xy = Math.floor(x / 10000) === cccdYear
+      const yy = Math.floor(y / 10000) === cccdYear
+      if (xy !== yy) return xy
+      return x < y
+    })
+    out.birthDate = `${Math.floor(k / 10000)}-${String(Math.floor(k / 100) % 100).padStart(2, "0")}-${String(k % 100).padStart(2, "0")}`
+  } else {
+    const y = mostFrequent(members.map((i) => (t.birthYear[i]! > 0 ? t.birthYear[i]! : -1)), (x, z) => z < 0 || x === cccdYear || x < z)
+    if (y > 0) out.birthDate = String(y)
+  }
+  // Gender.
+  let m = 0
+  let f = 0
+  for (const i of members) {
+    if (t.gender[i] === 1) m++
+    else if (t.gender[i] === 2) f++
+  }
+  if (m > f) out.gender = "M"
+  else if (f > m) out.gender = "F"
+  else if (m > 0 && out.cccd !== undefined) {
+    const g = validateCccd(out.cccd).gender
+    if (g !== undefined) out.gender = g
+  }
+  const codeBetter = textBetter(t.codes.values)
+  const pickCode = (col: Int32Array) => {
+    const c = mostFrequent(members.map((i) => col[i]!), (x, y) => y < 0 || codeBetter(x, y))
+    return c >= 0 ? t.codes.values[c]! : undefined
+  }
+  const hometown = pickCode(t.hometown)
+  if (hometown !== undefined) out.hometownCode = hometown
+  const commune = pickCode(t.commune)
+  if (commune !== undefined) out.communeCode = commune
+  const phone = pickCode(t.phone)
+  if (phone !== undefined) out.phone = phone
+  const addrBetter = textBetter(t.addresses.values)
+  const addr = mostFrequent(members.map((i) => t.address[i]!), (x, y) => y < 0 || addrBetter(x, y))
+  if (addr >= 0) out.address = t.addresses.values[addr]!
+  const father = bestName(t.words.values, members.map((i) => t.fatherName[i]!))
+  if (father >= 0) out.fatherName = t.words.values[father]!
+  const mother = bestName(t.words.values, members.map((i) => t.motherName[i]!))
+  if (mother >= 0) out.motherName = t.words.values[mother]!
+  return out
+}

@@ -1,0 +1,364 @@
+/**
+ * The generic linkage run: blocking, training (u from random pairs, m by EM per blocking rule,
+ * prior from deterministic rules) and scoring of every candidate pair. It knows nothing about
+ * citizens; the settings object says what to compare.
+ *
+ * Memory stays bounded: candidate pairs are enumerated twice (once to count and sample, once
+ * to score) instead of being stored, and only pairs above a low probability floor are kept.
+ */
+import { buildBlockIndex, forEachRulePair, ruleCounts, type BlockIndex, type RuleCandidateCount } from "./blocking.ts"
+import {
+  expectationMaximisation,
+  initialM,
+  invertedComparisons,
+  ModelCollapsed,
+  modelParameters,
+  nonNullShare,
+  uFromCounts,
+  weightTable,
+  type FellegiSunterModel,
+  type LevelSample,
+  type TrainingSession
+} from "./fellegi-sunter.ts"
+import { EXCLUDED_WEIGHT, seededRandom, type LinkageOptions, type LinkageSettings } from "./linkage-settings.ts"
+
+export interface ScoredPairs {
+  readonly a: Int32Array
+  readonly b: Int32Array
+  /** Match weight: log2 of the posterior odds (prior included). */
+  readonly weight: Float32Array
+  /** Index of the blocking rule that produced the pair. */
+  readonly rule: Uint8Array
+  readonly count: number
+}
+
+export interface LinkageRun {
+  readonly model: FellegiSunterModel
+  readonly pairs: ScoredPairs
+  /** Per record: the highest match weight of any of its candidate pairs (-Infinity when none). */
+  readonly bestWeight: Float32Array
+  readonly ruleCounts: readonly RuleCandidateCount[]
+  readonly candidatePairs: number
+  /** log2 of the prior odds, included in every weight. */
+  readonly priorLog2Odds: number
+  readonly timingsMs: Readonly<Record<string, number>>
+}
+
+/** Converts a match weight to a match probability. */
+export const probabilityOf = (weight: number): number => {
+  const odds = Math.pow(2, weight)
+  return odds === Infinity ? 1 : odds / (1 + odds)
+}
+
+/** Converts a probability to a match weight. */
+export const weightOf = (probability: number): number => Math.log2(probability / (1 - probability))
+
+/** A compiled scorer: level lookups and TF adjustments with no allocation per pair. */
+export interface PairScorer<T> {
+  /** Sum of level weights (+ TF adjustments), prior NOT included; EXCLUDED_WEIGHT when an exclusion rule holds. */
+  bayesFactorLog2(table: T, a: number, b: number): number
+  levelsInto(table: T, a: number, b: number, out: Uint8Array, offset: number): void
+  /**
+   * True when an exclusion rule holds or some field of the pair sits at a contradicting level:
+   * one that almost never occurs between two records of one person (m below
+   * `contradictionM`) and is at least four times more common between different people
+   * (weight below -2), such as two different full birth dates.
+   */
+  contradicts(table: T, a: number, b: number): boolean
+}
+
+/** Default m below which a disagreeing level is a contradiction (see PairScorer.contradicts). */
+export const CONTRADICTION_M = 0.005
+
+export function compileScorer<T>(
+  settings: LinkageSettings<T>,
+  model: Pick<FellegiSunterModel, "comparisons">,
+  size: number,
+  contradictionM = CONTRADICTION_M
+): PairScorer<T> {
+  const comps = settings.comparisons
+  const C = comps.length
+  const { table: W, stride } = weightTable(model.comparisons)
+  const tfU = new Float64Array(C * stride)
+  const contradiction = new Uint8Array(C * stride)
+  model.comparisons.forEach((p, c) => p.levels.forEach((lv, i) => (contradiction[c * stride + i + 1] = lv.m < contradictionM && lv.weight < -2 ? 1 : 0)))
+  model.comparisons.forEach((p, c) => p.levels.forEach((lv, i) => (tfU[c * stride + i + 1] = lv.termFrequency ? lv.u : 0)))
+  const tfFloor = 1 / Math.max(2, 2 * size)
+  const exclusions = settings.exclusions ?? []
+  return {
+    bayesFactorLog2(table, a, b) {
+      for (let e = 0; e < exclusions.length; e++) if (exclusions[e]!.holds(table, a, b)) return EXCLUDED_WEIGHT
+      let w = 0
+      for (let c = 0; c < C; c++) {
+        const cmp = comps[c]!
+        const l = cmp.compare(table, a, b)
+        const k = c * stride + l
+        w += W[k]!
+        const uLevel = tfU[k]!
+        if (uLevel > 0 && cmp.termFrequency !== undefined) {
+          const tf = Math.max(cmp.termFrequency(table, a, b), tfFloor)
+          w += Math.log2(uLevel / tf)
+        }
+      }
+      return w
+    },
+    levelsInto(table, a, b, out, offset) {
+      for (let c = 0; c < C; c++) out[offset + c] = comps[c]!.compare(table, a, b)
+    },
+    contradicts(table, a, b) {
+      for (let e = 0; e < exclusions.length; e++) if (exclusions[e]!.holds(table, a, b)) return true
+      for (let c = 0; c < C; c++) if (contradiction[c * stride + comps[c]!.compare(table, a, b)] === 1) return true
+      return false
+    }
+  }
+}
+
+/** Fixed-capacity uniform sample of pairs (reservoir sampling). */
+class PairReservoir {
+  readonly a: Int32Array
+  readonly b: Int32Array
+  seen = 0
+  private readonly random: () => number
+  constructor(capacity: number, random: () => number) {
+    this.a = new Int32Array(capacity)
+    this.b = new Int32Array(capacity)
+    this.random = random
+  }
+  offer(x: number, y: number): void {
+    const cap = this.a.length
+    if (this.seen < cap) {
+      this.a[this.seen] = x
+      this.b[this.seen] = y
+    } else {
+      const j = Math.floor(this.random() * (this.seen + 1))
+      if (j < cap) {
+        this.a[j] = x
+        this.b[j] = y
+      }
+    }
+    this.seen++
+  }
+  get size(): number {
+    return Math.min(this.seen, this.a.length)
+  }
+}
+
+/** Growable pair store for kept pairs. */
+class PairStore {
+  a = new Int32Array(1 << 16)
+  b = new Int32Array(1 << 16)
+  w = new Float32Array(1 << 16)
+  r = new Uint8Array(1 << 16)
+  count = 0
+  push(x: number, y: number, weight: number, rule: number): void {
+    if (this.count === this.a.length) {
+      const n = this.a.length * 2
+      const grow = <A extends Int32Array | Float32Array | Uint8Array>(old: A, make: (n: number) => A): A => {
+        const x2 = make(n)
+        x2.set(old)
+        return x2
+      }
+      this.a = grow(this.a, (k) => new Int32Array(k))
+      this.b = grow(this.b, (k) => new Int32Array(k))
+      this.w = grow(this.w, (k) => new Float32Array(k))
+      this.r = grow(this.r, (k) => new Uint8Array(k))
+    }
+    this.a[this.count] = x
+    this.b[this.count] = y
+    this.w[this.count] = weight
+    this.r[this.count] = rule
+    this.count++
+  }
+}
+
+function levelsOf<T>(table: T, scorer: PairScorer<T>, C: number, a: Int32Array, b: Int32Array, count: number): LevelSample {
+  const levels = new Uint8Array(count * C)
+  for (let p = 0; p < count; p++) scorer.levelsInto(table, a[p]!, b[p]!, levels, p * C)
+  return { levels, count }
+}
+
+/** Random distinct pairs (all pairs when the table is small enough). */
+function randomPairs(size: number, wanted: number, random: () => number): { a: Int32Array; b: Int32Array; count: number } {
+  const all = (size * (size - 1)) / 2
+  if (all <= wanted) {
+    const a = new Int32Array(all)
+    const b = new Int32Array(all)
+    let k = 0
+    for (let i = 0; i < size; i++)
+      for (let j = i + 1; j < size; j++) {
+        a[k] = i
+        b[k++] = j
+      }
+    return { a, b, count: all }
+  }
+  const a = new Int32Array(wanted)
+  const b = new Int32Array(wanted)
+  for (let k = 0; k < wanted; k++) {
+    const i = Math.floor(random() * size)
+    let j = Math.floor(random() * (size - 1))
+    if (j >= i) j++
+    a[k] = i
+    b[k] = j
+  }
+  return { a, b, count: wanted }
+}
+
+/**
+ * Runs blocking, training and scoring. Throws ModelCollapsed when training cannot produce a
+ * sound model.
+ */
+export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<T>, options: LinkageOptions = {}): LinkageRun {
+  const timings: Record<string, number> = {}
+  let t0 = performance.now()
+  const lap = (name: string) => {
+    const t = performance.now()
+    timings[name] = Math.round(t - t0)
+    t0 = t
+  }
+  const comps = settings.comparisons
+  const C = comps.length
+  const random = seededRandom(options.seed ?? 20250701)
+  const emCap = options.emSampleSize ?? 150_000
+  const strategy = options.emStrategy ?? "per-rule"
+  const keepWeight = Math.log2((options.keepProbability ?? 0.001) / (1 - (options.keepProbability ?? 0.001)))
+
+  const index: BlockIndex = buildBlockIndex(table, size, settings.blockingRules, options.maxBlockSize ?? 5000)
+  lap("blocking")
+
+  // Pass 1: count, sample for training, count deterministic matches.
+  const R = index.rules.length
+  const newCounts = new Array<number>(R).fill(0)
+  const perRule = index.rules.map(() => new PairReservoir(strategy === "per-rule" ? emCap : 0, random))
+  const single = new PairReservoir(strategy === "single" ? emCap : 0, random)
+  let deterministic = 0
+  const det = settings.deterministicRules
+  for (let r = 0; r < R; r++) {
+    const res = perRule[r]!
+    let fresh = 0
+    forEachRulePair(index, r, (a, b, isNew) => {
+      if (strategy === "per-rule") res.offer(a, b)
+      if (!isNew) return
+      fresh++
+      if (strategy === "single") single.offer(a, b)
+      for (let d = 0; d < det.length; d++)
+        if (det[d]!.holds(table, a, b)) {
+          deterministic++
+          break
+        }
+    })
+    newCounts[r] = fresh
+  }
+  const candidatePairs = newCounts.reduce((s, x) => s + x, 0)
+  lap("enumerate")
+
+  // u from random pairs.
+  const provisional = compileScorer(settings, { comparisons: [] }, size)
+  const rp = randomPairs(size, options.uSampleSize ?? 1_000_000, random)
+  const uSample = levelsOf(table, provisional, C, rp.a, rp.b, rp.count)
+  const u = uFromCounts(comps, uSample)
+  lap("estimate_u")
+
+  // m by EM.
+  const mStart = initialM(comps)
+  const maxIter = options.emMaxIterations ?? 60
+  const sessions: TrainingSession[] = []
+  // m sums per comparison, separately for training rules (0) and the other rules (1).
+  const mSum = [0, 1].map(() => comps.map((cmp) => new Float64Array(cmp.levels.length + 1)))
+  const mRuns = [0, 1].map(() => new Array<number>(C).fill(0))
+  const runSession = (name: string, res: PairReservoir, deactivated: ReadonlySet<string>, group: 0 | 1) => {
+    const sample = levelsOf(table, provisional, C, res.a, res.b, res.size)
+    const share = nonNullShare(sample, C)
+    const active = comps.map((cmp, c) => !deactivated.has(cmp.name) && share[c]! * sample.count >= 20)
+    const activeNames = comps.filter((_, c) => active[c]).map((cmp) => cmp.name)
+    if (sample.count < 100) {
+      sessions.push({ rule: name, pairs: sample.count, active: activeNames, lambda: 0, iterations: 0, converged: false, discarded: "too few pairs (< 100)" })
+      return
+    }
+    const em = expectationMaximisation(comps, sample, active, u, mStart, maxIter)
+    const inverted = invertedComparisons(comps, em.m, u, active)
+    let discarded: string | undefined
+    if (em.lambda < 1e-6) discarded = "EM found no matches among the rule's pairs"
+    else if (inverted.length > 0) discarded = `collapsed: agreement on ${inverted.join(", ")} came out as evidence against a match`
+    const sessionM: Record<string, number[]> = {}
+    comps.forEach((cmp, c) => {
+      if (active[c]) sessionM[cmp.name] = Array.from(em.m[c]!.subarray(1))
+    })
+    const session: TrainingSession = { rule: name, pairs: sample.count, active: activeNames, lambda: em.lambda, iterations: em.iterations, converged: em.converged, m: sessionM }
+    sessions.push(discarded === undefined ? session : { ...session, discarded })
+    if (discarded !== undefined) return
+    comps.forEach((cmp, c) => {
+      if (!active[c]) return
+      mRuns[group]![c]!++
+      for (let l = 1; l <= cmp.levels.length; l++) mSum[group]![c]![l]! += em.m[c]![l]!
+    })
+  }
+  if (strategy === "single") runSession("all blocked pairs", single, new Set(), 0)
+  else
+    settings.blockingRules.forEach((rule, r) =>
+      runSession(rule.name, perRule[r]!, new Set(rule.deactivates), rule.train === false ? 1 : 0)
+    )
+  lap("estimate_m")
+
+  // Average over the training rules' sessions; fall back to the other rules' sessions.
+  const m = comps.map((cmp, c) => {
+    const g = mRuns[0]![c]! > 0 ? 0 : mRuns[1]![c]! > 0 ? 1 : -1
+    if (g < 0) return mStart[c]!
+    const x = new Float64Array(cmp.levels.length + 1)
+    for (let l = 1; l <= cmp.levels.length; l++) x[l] = mSum[g]![c]![l]! / mRuns[g]![c]!
+    return x
+  })
+  const estimated = comps.map((_, c) => mRuns[0]![c]! + mRuns[1]![c]! > 0)
+  const usable = sessions.filter((s) => s.discarded === undefined)
+  if (usable.length === 0) {
+    const reasons = sessions.map((s) => `${s.rule}: ${s.discarded ?? "?"}`).join("; ")
+    throw new ModelCollapsed({
+      message: `Model refused: no training session produced a sound model (${reasons}). Check the blocking rules and the input columns.`,
+      comparisons: [],
+      sessions
+    })
+  }
+  const allActive = comps.map((_, c) => estimated[c]!)
+  const inverted = invertedComparisons(comps, m, u, allActive)
+  if (inverted.length > 0)
+    throw new ModelCollapsed({
+      message: `Model refused: after training, agreement on ${inverted.join(", ")} counts against a match, so EM did not find persons. Use per-rule EM or add blocking rules that isolate true matches.`,
+      comparisons: inverted,
+      sessions
+    })
+
+  const pairsTotal = (size * (size - 1)) / 2
+  const recall = Math.min(Math.max(settings.deterministicRecall, 0.01), 1)
+  let prior = pairsTotal > 0 ? deterministic / recall / pairsTotal : 0
+  prior = Math.min(Math.max(prior, 1 / Math.max(pairsTotal, 2)), 0.5)
+  const priorLog2Odds = Math.log2(prior / (1 - prior))
+  const model: FellegiSunterModel = {
+    prior,
+    comparisons: modelParameters(comps, m, u, estimated),
+    sessions,
+    uPairs: rp.count
+  }
+
+  // Pass 2: score.
+  const scorer = compileScorer(settings, model, size)
+  const bestWeight = new Float32Array(size).fill(-Infinity)
+  const store = new PairStore()
+  for (let r = 0; r < R; r++) {
+    forEachRulePair(index, r, (a, b, isNew) => {
+      if (!isNew) return
+      const w = priorLog2Odds + scorer.bayesFactorLog2(table, a, b)
+      if (w > bestWeight[a]!) bestWeight[a] = w
+      if (w > bestWeight[b]!) bestWeight[b] = w
+      if (w >= keepWeight) store.push(a, b, w, r)
+    })
+  }
+  lap("score")
+  return {
+    model,
+    pairs: { a: store.a.subarray(0, store.count), b: store.b.subarray(0, store.count), weight: store.w.subarray(0, store.count), rule: store.r.subarray(0, store.count), count: store.count },
+    bestWeight,
+    ruleCounts: ruleCounts(index, newCounts),
+    candidatePairs,
+    priorLog2Odds,
+    timingsMs: timings
+  }
+}

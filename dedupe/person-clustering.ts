@@ -1,0 +1,218 @@
+/**
+ * Turns scored pairs into persons. Auto-merge pairs are joined strongest first with a
+ * union–find; a join that would put two incompatible hard identities (two different valid
+ * CCCDs) into one person is refused and sent to review, so two people are never chained
+ * together through a third record. Reviewer decisions come first: "merge" joins, "keep_apart"
+ * forbids any join that would bring the two records together.
+ */
+import type { ScoredPairs } from "./linkage-engine.ts"
+import type { MatchThresholds } from "./match-thresholds.ts"
+
+export type ReviewReason = "review_band" | "identity_conflict" | "chain_conflict"
+
+export interface IndexPair {
+  readonly a: number
+  readonly b: number
+}
+
+export interface ReviewCandidate {
+  readonly a: number
+  readonly b: number
+  readonly weight: number
+  readonly reason: ReviewReason
+  /** For chain conflicts: the pair across the two persons that looks like two people. */
+  readonly conflict?: IndexPair
+}
+
+export interface ClusteringInput {
+  readonly size: number
+  readonly pairs: ScoredPairs
+  readonly thresholds: MatchThresholds
+  /** Per record identity code (-1 none) and whether two codes may be one person. */
+  readonly identity?: { readonly code: (i: number) => number; readonly compatible: (x: number, y: number) => boolean }
+  readonly forcedMerges?: readonly IndexPair[]
+  readonly keptApart?: readonly IndexPair[]
+  /**
+   * When given, two clusters only merge if no pair across them conflicts (for the citizen
+   * stage: the pair is not itself an auto-merge and a field contradicts, such as two different
+   * full birth dates): a record that fits two different people cannot chain them into one.
+   */
+  readonly crossConflict?: (a: number, b: number) => boolean
+  /** Cross pairs checked per merge at most (default 2,500); larger merges go to review. */
+  readonly maxCrossPairs?: number
+}
+
+export interface Clustering {
+  /** Cluster id per record: the smallest record index in its cluster. */
+  readonly cluster: Int32Array
+  readonly clusterSize: Int32Array
+  /** Per record, the weight of its strongest auto-merge edge (-Infinity when none). */
+  readonly linkWeight: Float32Array
+  /** One pair per pair of clusters still in doubt, the strongest. */
+  readonly reviewPairs: readonly ReviewCandidate[]
+  readonly refusedForIdentity: number
+  readonly refusedForChain: number
+  readonly refusedForDecision: number
+}
+
+export function clusterPersons(input: ClusteringInput): Clustering {
+  const { size, pairs, thresholds } = input
+  const parent = new Int32Array(size)
+  for (let i = 0; i < size; i++) parent[i] = i
+  const rank = new Uint8Array(size)
+  // Members of each root as a circular list, and cluster sizes.
+  const next = new Int32Array(size)
+  for (let i = 0; i < size; i++) next[i] = i
+  const members = new Int32Array(size).fill(1)
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      const p = parent[x]!
+      parent[x] = parent[p]!
+      x = p
+    }
+    return x
+  }
+  const ident = new Int32Array(size).fill(-1)
+  if (input.identity !== undefined) for (let i = 0; i < size; i++) ident[i] = input.identity.code(i)
+  // keep-apart partners per root (record indices), merged small-into-large.
+  const apart = new Map<number, number[]>()
+  for (const { a, b } of input.keptApart ?? []) {
+    ;(apart.get(a) ?? apart.set(a, []).get(a)!).push(b)
+    ;(apart.get(b) ?? apart.set(b, []).get(b)!).push(a)
+  }
+  const apartViolated = (x: number, y: number): boolean => {
+    const lx = apart.get(x)
+    const ly = apart.get(y)
+    if (lx === undefined && ly === undefined) return false
+    const [list, other] = (lx?.length ?? 0) <= (ly?.length ?? 0) ? [lx, y] : [ly, x]
+    if (list === undefined) return false
+    for (const r of list) if (find(r) === other) return true
+    return false
+  }
+  const union = (x: number, y: number): void => {
+    if (rank[x]! < rank[y]!) [x, y] = [y, x]
+    parent[y] = x
+    if (rank[x] === rank[y]) rank[x]!++
+    const nx = next[x]!
+    next[x] = next[y]!
+    next[y] = nx
+    members[x]! += members[y]!
+    if (ident[x]! < 0) ident[x] = ident[y]!
+    const ly = apart.get(y)
+    if (ly !== undefined) {
+      const lx = apart.get(x)
+      if (lx === undefined) apart.set(x, ly)
+      else for (const r of ly) lx.push(r)
+      apart.delete(y)
+    }
+  }
+  let refusedForDecision = 0
+  for (const { a, b } of input.forcedMerges ?? []) {
+    const x = find(a)
+    const y = find(b)
+    if (x === y) continue
+    if (apartViolated(x, y)) {
+      refusedForDecision++
+      continue
+    }
+    union(x, y)
+  }
+  const linkWeight = new Float32Array(size).fill(-Infinity)
+  // Auto-merge edges, strongest first.
+  const autoIdx: number[] = []
+  const reviewIdx: number[] = []
+  for (let p = 0; p < pairs.count; p++) {
+    const w = pairs.weight[p]!
+    if (w >= thresholds.autoMergeWeight) autoIdx.push(p)
+    else if (w >= thresholds.reviewWeight) reviewIdx.push(p)
+  }
+  autoIdx.sort((p, q) => pairs.weight[q]! - pairs.weight[p]!)
+  const review: ReviewCandidate[] = []
+  let refusedForIdentity = 0
+  let refusedForChain = 0
+  const compatible = input.identity?.compatible
+  const crossConflict = input.crossConflict
+  const maxCross = input.maxCrossPairs ?? 2500
+  /** True when some pair across the two clusters (other than a–b) is more likely two people. */
+  const chainConflict = (x: number, y: number, a: number, b: number): IndexPair | undefined => {
+    if (crossConflict === undefined) return undefined
+    if (members[x] === 1 && members[y] === 1) return undefined
+    if (members[x]! * members[y]! > maxCross) return { a, b }
+    let i = x
+    do {
+      let j = y
+      do {
+        if (!((i === a && j === b) || (i === b && j === a)) && crossConflict(i, j)) return { a: i, b: j }
+        j = next[j]!
+      } while (j !== y)
+      i = next[i]!
+    } while (i !== x)
+    return undefined
+  }
+  for (const p of autoIdx) {
+    const a = pairs.a[p]!
+    const b = pairs.b[p]!
+    const w = pairs.weight[p]!
+    const x = find(a)
+    const y = find(b)
+    if (x !== y) {
+      if (apartViolated(x, y)) {
+        refusedForDecision++
+        continue
+      }
+      const ix = ident[x]!
+      const iy = ident[y]!
+      if (ix >= 0 && iy >= 0 && compatible !== undefined && !compatible(ix, iy)) {
+        refusedForIdentity++
+        review.push({ a, b, weight: w, reason: "identity_conflict" })
+        continue
+      }
+      const conflict = chainConflict(x, y, a, b)
+      if (conflict !== undefined) {
+        refusedForChain++
+        review.push({ a, b, weight: w, reason: "chain_conflict", conflict })
+        continue
+      }
+      union(x, y)
+    }
+    if (w > linkWeight[a]!) linkWeight[a] = w
+    if (w > linkWeight[b]!) linkWeight[b] = w
+  }
+  for (const p of reviewIdx) {
+    const a = pairs.a[p]!
+    const b = pairs.b[p]!
+    const x = find(a)
+    const y = find(b)
+    if (x === y || apartViolated(x, y)) continue
+    review.push({ a, b, weight: pairs.weight[p]!, reason: "review_band" })
+  }
+  // Canonical cluster id: smallest member index.
+  const cluster = new Int32Array(size)
+  const minOf = new Int32Array(size).fill(-1)
+  for (let i = 0; i < size; i++) {
+    const r = find(i)
+    if (minOf[r] === -1) minOf[r] = i
+    cluster[i] = minOf[r]!
+  }
+  const clusterSize = new Int32Array(size)
+  for (let i = 0; i < size; i++) clusterSize[cluster[i]!]!++
+  // One review pair per pair of clusters: the strongest.
+  const best = new Map<string, ReviewCandidate>()
+  for (const r of review) {
+    const ca = cluster[r.a]!
+    const cb = cluster[r.b]!
+    if (ca === cb) continue
+    const key = ca < cb ? `${ca}:${cb}` : `${cb}:${ca}`
+    const cur = best.get(key)
+    if (cur === undefined || r.weight > cur.weight) best.set(key, r)
+  }
+  return {
+    cluster,
+    clusterSize,
+    linkWeight,
+    reviewPairs: [...best.values()].sort((p, q) => q.weight - p.weight),
+    refusedForIdentity,
+    refusedForChain,
+    refusedForDecision
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Linkage + thresholds + clustering for any table and settings: the part of deduplication that
+ * does not know what a citizen is. The citizen stage and the FEBRL benchmark both call this.
+ */
+import { compileScorer, runLinkage, type LinkageRun } from "./linkage-engine.ts"
+import type { LinkageOptions, LinkageSettings } from "./linkage-settings.ts"
+import { thresholdsFromTargetPrecision, type MatchThresholds } from "./match-thresholds.ts"
+import { clusterPersons, type Clustering, type IndexPair } from "./person-clustering.ts"
+
+export interface LinkAndClusterOptions {
+  /** Target precision of automatic merges (default 0.995). */
+  readonly targetPrecision?: number
+  /** Lower edge of the review band as a match probability (default 1 - targetPrecision). */
+  readonly reviewProbability?: number
+  readonly linkage?: LinkageOptions
+  readonly forcedMerges?: readonly IndexPair[]
+  readonly keptApart?: readonly IndexPair[]
+}
+
+export interface LinkAndClusterResult {
+  readonly run: LinkageRun
+  readonly thresholds: MatchThresholds
+  readonly clustering: Clustering
+  readonly timingsMs: Readonly<Record<string, number>>
+}
+
+export function linkAndCluster<T>(
+  table: T,
+  size: number,
+  settings: LinkageSettings<T>,
+  options: LinkAndClusterOptions = {}
+): LinkAndClusterResult {
+  const run = runLinkage(table, size, settings, options.linkage)
+  const t0 = performance.now()
+  const thresholds = thresholdsFromTargetPrecision(run.pairs.weight, options.targetPrecision ?? 0.995, options.reviewProbability)
+  const identity = settings.identity
+  // A contradiction is a level rarer among one person's records than the error rate we accept.
+  const scorer = compileScorer(settings, run.model, size, 1 - thresholds.targetPrecision)
+  const clustering = clusterPersons({
+    size,
+    crossConflict: (a, b) =>
+      run.priorLog2Odds + scorer.bayesFactorLog2(table, a, b) < thresholds.autoMergeWeight && scorer.contradicts(table, a, b),
+    pairs: run.pairs,
+    thresholds,
+    ...(identity !== undefined
+      ? { identity: { code: (i: number) => identity.code(table, i), compatible: (x: number, y: number) => identity.compatible(table, x, y) } }
+      : {}),
+    ...(options.forcedMerges !== undefined ? { forcedMerges: options.forcedMerges } : {}),
+    ...(options.keptApart !== undefined ? { keptApart: options.keptApart } : {})
+  })
+  return { run, thresholds, clustering, timingsMs: { ...run.timingsMs, cluster: Math.round(performance.now() - t0) } }
+}

@@ -52,6 +52,9 @@ const stripLeadingZeros = (w: string): string => {
   return w.slice(i)
 }
 
+/** A type abbreviation glued to a number: p4, q1, f12, tt2 (phường 4, quận 1, …). */
+const GLUED_TYPE = /^(p|q|f|x|tt|tx|tp)(\d{1,2})$/
+
 /** Words repeat across millions of addresses (xã, thôn, hưng, …): cache their two forms. */
 const wordCache = new Map<string, readonly [string, string]>()
 const WORD_CACHE_LIMIT = 200_000
@@ -80,9 +83,17 @@ export function tokenizeAddress(text: string): AddressTokens {
       if (wordCache.size >= WORD_CACHE_LIMIT) wordCache.clear()
       wordCache.set(word, forms)
     }
-    written.push(forms[0])
-    folded.push(forms[1])
-    partStart.push(newPart)
+    const glued = GLUED_TYPE.exec(forms[1])
+    if (glued !== null) {
+      // "P4", "Q.1" written as one word: the type abbreviation and the number
+      written.push(glued[1]!, stripLeadingZeros(glued[2]!))
+      folded.push(glued[1]!, stripLeadingZeros(glued[2]!))
+      partStart.push(newPart, false)
+    } else {
+      written.push(forms[0])
+      folded.push(forms[1])
+      partStart.push(newPart)
+    }
     newPart = false
   }
   for (let i = 0; i < text.length; i++) {

@@ -388,12 +388,19 @@ export function createUnitResolver(catalog: UnitCatalog, options: UnitResolverOp
       }
     }
 
-    // district
+    // district (a match without its type word and not starting a part is weak: it may be the
+    // end of a commune name, "Đông Vĩnh" ending in "Vinh", so the commune step may undo it)
+    const endBeforeDistrict = end
+    let weakDistrict = false
+    const provincesBeforeDistrict = provinces
     if (scope.district !== undefined) {
       const d = scope.district
       const inProvince = districtNamesByProvince.get(d.provinceCode)!
       const m = inProvince.matchEnding(t, end, (u) => u === d)
-      if (m !== undefined) end = m.start
+      if (m !== undefined) {
+        end = m.start
+        weakDistrict = m.typeWord === undefined && t.partStart[m.start] !== true
+      }
       else {
         const other = inProvince.matchEnding(t, end, all)
         if (other !== undefined && other.typeWord !== undefined) {
@@ -412,6 +419,7 @@ export function createUnitResolver(catalog: UnitCatalog, options: UnitResolverOp
       if (m !== undefined) {
         districts = m.units
         end = m.start
+        weakDistrict = m.typeWord === undefined && t.partStart[m.start] !== true
         if (provinces === undefined) {
           const ps = new Set(m.units.map((u) => u.provinceCode))
           provinces = catalog.oldProvinces.filter((p) => ps.has(p.code))
@@ -425,8 +433,22 @@ export function createUnitResolver(catalog: UnitCatalog, options: UnitResolverOp
       const m = communeNamesByDistrict.get(c.districtCode)!.matchEnding(t, end, (u) => u === c)
       return { provinces, districts, communes: [c], detailEnd: m !== undefined ? m.start : end, communeEnd: end, notes }
     }
-    const inDistricts = districts
-    const inProvinces = provinces
+    const found = matchCommune(t, end, districts, provinces)
+    if (found === undefined && weakDistrict) {
+      const retryDistricts = scope.district !== undefined ? districts : undefined
+      const again = matchCommune(t, endBeforeDistrict, retryDistricts, provincesBeforeDistrict)
+      if (again !== undefined) return { provinces: provincesBeforeDistrict ?? provinces, districts: retryDistricts, communes: again.units, detailEnd: again.start, communeEnd: endBeforeDistrict, notes }
+    }
+    if (found === undefined) return { provinces, districts, communes: undefined, detailEnd: end, communeEnd: end, notes }
+    return { provinces, districts, communes: found.units, detailEnd: found.start, communeEnd: end, notes }
+  }
+
+  const matchCommune = (
+    t: AddressTokens,
+    end: number,
+    inDistricts: readonly OldDistrict[] | undefined,
+    inProvinces: readonly OldProvince[] | undefined
+  ): NameMatch<OldCommune> | undefined => {
     const accept =
       inDistricts !== undefined
         ? (u: OldCommune) => inDistricts.some((d) => d.code === u.districtCode)
@@ -439,8 +461,7 @@ export function createUnitResolver(catalog: UnitCatalog, options: UnitResolverOp
         : inDistricts === undefined && inProvinces !== undefined && inProvinces.length === 1
           ? communeNamesByProvince.get(inProvinces[0]!.code)?.matchEnding(t, end, all)
           : communeNames.matchEnding(t, end, accept)
-    if (m === undefined) return { provinces, districts, communes: undefined, detailEnd: end, communeEnd: end, notes }
-    return { provinces, districts, communes: m.units, detailEnd: m.start, communeEnd: end, notes }
+    return m
   }
 
   const withNotes = (r: UnitResolution, notes: readonly string[]): UnitResolution =>

@@ -2,8 +2,6 @@
  * Opens a database by location and gives back a Kysely instance plus the engine's own client,
  * which the bulk paths (streaming extraction, COPY) use directly.
  */
-import { mkdir } from "node:fs/promises"
-import { dirname } from "node:path"
 import { Kysely, MysqlDialect, PGliteDialect, PostgresDialect } from "kysely"
 import type { PGlite } from "@electric-sql/pglite"
 import type { Pool as MysqlPool } from "mysql2"
@@ -14,6 +12,7 @@ import {
   describeLocation,
   isSafeIdentifier
 } from "./database-location.ts"
+import { prepareNewPgliteDir } from "./pglite-template.ts"
 
 export type DatabaseHandle =
   | { readonly engine: "mariadb"; readonly db: Kysely<any>; readonly pool: MysqlPool; readonly description: string; close(): Promise<void> }
@@ -55,7 +54,7 @@ export const openDatabase = async (location: DatabaseLocation, options: OpenOpti
     }
     case "pglite": {
       const { PGlite } = await import("@electric-sql/pglite")
-      if (location.dataDir !== undefined) await mkdir(dirname(location.dataDir), { recursive: true })
+      if (location.dataDir !== undefined) await prepareNewPgliteDir(location.dataDir)
       const pglite = location.dataDir === undefined ? new PGlite() : new PGlite(location.dataDir)
       await pglite.waitReady
       const db = new Kysely<any>({ dialect: new PGliteDialect({ pglite }) })

@@ -2,9 +2,10 @@
  * Where generated rows go: one sink per source database, buffering rows per table and writing
  * them in batches (bulk INSERT / COPY), while the truth writer records what each row must become.
  */
+import { createHash, type Hash } from "node:crypto"
 import type { CanonicalRecord, OldUnitRef } from "../mappings/canonical-records.ts"
 import type { RejectCode } from "../mappings/reject-codes.ts"
-import type { BulkWriter, SourceTableDef, SourceValue } from "./vendor-schemas/source-tables.ts"
+import { type BulkWriter, type SourceTableDef, type SourceValue, ZERO_DATE } from "./vendor-schemas/source-tables.ts"
 import type { TruthWriter } from "./truth-writer.ts"
 import { expectedUnit, type WorldUnits } from "./world-units.ts"
 
@@ -28,6 +29,7 @@ export interface EmittedRow {
 export class SourceSink {
   readonly #buffers = new Map<SourceTableDef, SourceValue[][]>()
   readonly #rowCounts = new Map<string, number>()
+  readonly #hashes = new Map<string, Hash>()
 
   readonly source: string
   readonly writer: BulkWriter
@@ -49,6 +51,9 @@ export class SourceSink {
     if (buffer === undefined) this.#buffers.set(e.table, (buffer = []))
     buffer.push(e.row as SourceValue[])
     this.#rowCounts.set(table, (this.#rowCounts.get(table) ?? 0) + 1)
+    let hash = this.#hashes.get(table)
+    if (hash === undefined) this.#hashes.set(table, (hash = createHash("sha256")))
+    hash.update(rowText(e.row))
     this.truth.count(this.source, table, e.accountingUnit, e.reject !== undefined)
     if (e.reject !== undefined) this.truth.reject(this.source, table, e.sourceKey, e.reject)
     if (e.reject === undefined || e.reject === "UNIT_UNKNOWN") {
@@ -73,8 +78,16 @@ export class SourceSink {
     await this.truth.flush()
   }
 
+  /** SHA-256 over every row written per table, in order (engine-independent). */
+  checksums(): Record<string, string> {
+    return Object.fromEntries([...this.#hashes].map(([t, h]) => [t, h.copy().digest("hex")]))
+  }
+
   /** Rows written per table so far. */
   get rowCounts(): ReadonlyMap<string, number> {
     return this.#rowCounts
   }
 }
+
+const rowText = (row: readonly SourceValue[]): string =>
+  JSON.stringify(row.map((v) => (v === ZERO_DATE ? "0000-00-00 00:00:00" : v instanceof Uint8Array ? Buffer.from(v).toString("hex") : v))) + "\n"

@@ -50,6 +50,11 @@ export interface GenerateWorldOptions {
   readonly dbPrefix?: string | undefined
   /** Job name in job.json; default "synthetic-<province>-s<seed>". */
   readonly jobName?: string | undefined
+  /**
+   * false: draw the world and write job.json and the truth, but no source databases (for tests
+   * and for measuring the generator alone). Default true.
+   */
+  readonly writeSources?: boolean
   /** Rows per bulk insert / COPY. Default 5000. */
   readonly batchSize?: number
   readonly onProgress?: (message: string) => void
@@ -81,6 +86,8 @@ export interface GeneratedSource {
   readonly civilStatus: string
   /** Rows written per source table. */
   readonly rows: Readonly<Record<string, number>>
+  /** SHA-256 of the rows written per source table (same seed and scale → same checksums). */
+  readonly checksums: Readonly<Record<string, string>>
 }
 
 export interface GeneratedWorld {
@@ -150,19 +157,24 @@ const locationsFor = (source: WorldSource, out: string, prefix: string, options:
 }
 
 interface OpenSource {
-  readonly handle: DatabaseHandle
+  readonly handle: DatabaseHandle | undefined
   readonly writer: BulkWriter
   readonly sink: SourceSink
 }
 
+const discardingWriter: BulkWriter = { write: async () => {}, close: async () => {} }
+
 const openSource = async (
-  dsn: string,
+  dsn: string | undefined,
   source: WorldSource,
   system: SourceSystem,
   truth: TruthWriter,
   world: WorldUnits,
   batchSize: number
 ): Promise<OpenSource> => {
+  if (dsn === undefined) {
+    return { handle: undefined, writer: discardingWriter, sink: new SourceSink(source.name, discardingWriter, truth, world, batchSize) }
+  }
   const location = parseDatabaseLocation(dsn)
   let handle: DatabaseHandle
   if (location.engine === "pglite" && location.dataDir !== undefined) handle = await createPgliteDatabase(location.dataDir)
@@ -185,7 +197,7 @@ const closeSources = async (sources: readonly OpenSource[]): Promise<void> => {
   for (const s of sources) {
     await s.sink.flush()
     await s.writer.close()
-    await s.handle.close()
+    await s.handle?.close()
   }
 }
 
@@ -210,6 +222,7 @@ export const generateWorld = async (options: GenerateWorldOptions): Promise<Gene
   await mkdir(out, { recursive: true })
   const truth = await TruthWriter.create(join(out, "truth"))
   const locations = world.sources.map((s) => locationsFor(s, out, prefix, options))
+  const writeSources = options.writeSources ?? true
 
   // TTHC systems: agencies, accounts, citizens, dossiers
   const tthc: OpenSource[] = []
@@ -218,7 +231,7 @@ export const generateWorld = async (options: GenerateWorldOptions): Promise<Gene
   let accounts = 0
   let dossiers = 0
   try {
-    for (const [i, s] of world.sources.entries()) tthc.push(await openSource(locations[i]!.open.tthc, s, "tthc", truth, world, batchSize))
+    for (const [i, s] of world.sources.entries()) tthc.push(await openSource(writeSources ? locations[i]!.open.tthc : undefined, s, "tthc", truth, world, batchSize))
     for (const [i, s] of world.sources.entries()) {
       const r = await generateAgenciesAndAccounts(Random.forConcept(seed, `accounts:${s.name}`), s, tthc[i]!.sink, seed)
       agencyPlans.push(r.agencies)
@@ -243,7 +256,7 @@ export const generateWorld = async (options: GenerateWorldOptions): Promise<Gene
   const civil: OpenSource[] = []
   let events = 0
   try {
-    for (const [i, s] of world.sources.entries()) civil.push(await openSource(locations[i]!.open.civil_status, s, "civil_status", truth, world, batchSize))
+    for (const [i, s] of world.sources.entries()) civil.push(await openSource(writeSources ? locations[i]!.open.civil_status : undefined, s, "civil_status", truth, world, batchSize))
     const totalCitizens = citizens.reduce((n, c) => n + c.count, 0)
     for (const [i, s] of world.sources.entries()) {
       const share = totalCitizens === 0 ? 0 : citizens[i]!.count / totalCitizens
@@ -264,6 +277,7 @@ export const generateWorld = async (options: GenerateWorldOptions): Promise<Gene
     for (const o of [tthc[i]!, civil[i]!]) for (const [t, n] of o.sink.rowCounts) rows[t] = n
     return rows
   })
+  const checksumsBySource = world.sources.map((s, i) => ({ ...tthc[i]!.sink.checksums(), ...civil[i]!.sink.checksums() }))
   const job: JobFile = {
     name: options.jobName ?? `synthetic-${provinceSlug(world.newProvince.name) || world.newProvince.code}-s${seed}`,
     province: world.newProvince,
@@ -290,7 +304,7 @@ export const generateWorld = async (options: GenerateWorldOptions): Promise<Gene
     jobFile,
     truthDir: join(out, "truth"),
     job,
-    sources: job.sources.map((s, i) => ({ ...s, rows: rowsBySource[i]! })),
+    sources: job.sources.map((s, i) => ({ ...s, rows: rowsBySource[i]!, checksums: checksumsBySource[i]! })),
     totals: {
       agencies,
       accounts,

@@ -11,7 +11,8 @@
  * References that only fix the province (a district or province without a commune) come out as
  * ambiguous with the new province set. Catalog defects and a status count go to stderr.
  */
-import { createReadStream, createWriteStream } from "node:fs"
+import { constants, createReadStream, createWriteStream } from "node:fs"
+import { access } from "node:fs/promises"
 import { once } from "node:events"
 import { Data, Effect } from "effect"
 import { Command, Flag } from "effect/cli"
@@ -68,6 +69,10 @@ export class RemapInputError extends Data.TaggedError("RemapInputError")<{
 /** Streams the input CSV through the resolver into the output CSV. */
 export async function remapUnitsCsv(options: RemapOptions): Promise<RemapSummary> {
   const started = performance.now()
+  // fail fast on an unreadable input, before the catalog is loaded
+  await access(options.input, constants.R_OK).catch((e: Error) => {
+    throw new RemapInputError({ code: "remap_input_unreadable", message: `Cannot read ${options.input}: ${e.message}` })
+  })
   const { catalog, defects } = await loadUnitCatalog(options.crosswalk, options.registry !== undefined ? { oldUnitRegistry: options.registry } : {})
   let hints: Hint[] = []
   let hintProblems: HintProblem[] = []

@@ -108,20 +108,28 @@ export function cleanCitizenIds(cccdRaw: string | undefined, cmndRaw: string | u
  * Validates a cleaned CCCD against its layout and, when known, the record's birth year and
  * gender.
  */
+const NO_ISSUES: readonly CccdIssue[] = []
+
 export function validateCccd(cccd: string, record: { birthYear?: number; gender?: "M" | "F" } = {}): CccdCheck {
-  if (!/^\d+$/.test(cccd)) return { valid: false, issues: ["not_digits"] }
+  for (let k = 0; k < cccd.length; k++) {
+    const c = cccd.charCodeAt(k)
+    if (c < 48 || c > 57) return { valid: false, issues: ["not_digits"] }
+  }
   if (cccd.length !== 12) return { valid: false, issues: ["wrong_length"] }
-  const issues: CccdIssue[] = []
+  let issues = NO_ISSUES as CccdIssue[]
   const provinceCode = cccd.slice(0, 3)
-  if (!CCCD_PROVINCE_CODES.has(provinceCode)) issues.push("unknown_province")
+  const add = (issue: CccdIssue) => {
+    if (issues === NO_ISSUES) issues = []
+    issues.push(issue)
+  }
+  if (!CCCD_PROVINCE_CODES.has(provinceCode)) add("unknown_province")
   const cg = cccd.charCodeAt(3) - 48
   const century = 1900 + Math.floor(cg / 2) * 100
   const gender: "M" | "F" = cg % 2 === 0 ? "M" : "F"
-  const birthYear = century + Number(cccd.slice(4, 6))
-  if (cg > 3) issues.push("implausible_century")
-  if (record.birthYear !== undefined && record.birthYear > 0 && record.birthYear !== birthYear)
-    issues.push("birth_year_mismatch")
-  if (record.gender !== undefined && record.gender !== gender) issues.push("gender_mismatch")
+  const birthYear = century + (cccd.charCodeAt(4) - 48) * 10 + (cccd.charCodeAt(5) - 48)
+  if (cg > 3) add("implausible_century")
+  if (record.birthYear !== undefined && record.birthYear > 0 && record.birthYear !== birthYear) add("birth_year_mismatch")
+  if (record.gender !== undefined && record.gender !== gender) add("gender_mismatch")
   return { valid: issues.length === 0, issues, provinceCode, birthYear, gender }
 }
 

@@ -18,6 +18,8 @@ export interface IntLists {
 export interface CitizenTable {
   readonly size: number
   readonly recordIds: readonly string[]
+  /** recordId -> row index. */
+  readonly indexOf: ReadonlyMap<string, number>
   readonly sources: readonly string[]
   /** Display-form names and name parts (NFC, canonical tones, capitalised words). */
   readonly words: Interner
@@ -133,6 +135,15 @@ const EMPTY_NAME: ParsedName = {
   diacritics: false
 }
 
+const isDigits = (s: string, length: number): boolean => {
+  if (s.length !== length) return false
+  for (let k = 0; k < length; k++) {
+    const c = s.charCodeAt(k)
+    if (c < 48 || c > 57) return false
+  }
+  return true
+}
+
 const trimmed = (s: string | undefined): string | undefined => {
   if (s === undefined) return undefined
   const t = s.trim()
@@ -169,7 +180,8 @@ export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTabl
   const addressWords = new Interner()
   const recordIds: string[] = []
   const sources: string[] = []
-  const seen = new Set<string>()
+  const seen = new Map<string, number>()
+  const dateCache = new Map<string, number>()
   const nameCache = new Map<string, ParsedName>()
   const notes = new Map<number, string[]>()
   const col = {
@@ -222,10 +234,10 @@ export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTabl
   let i = 0
   for (const rec of records) {
     if (seen.has(rec.recordId)) throw new Error(`duplicate record id ${JSON.stringify(rec.recordId)}`)
-    seen.add(rec.recordId)
+    seen.set(rec.recordId, i)
     recordIds.push(rec.recordId)
     sources.push(rec.source)
-    const recNotes: string[] = []
+    let recNotes: string[] | undefined
     const n = parseName(rec.fullName)
     col.fullName.push(n.full)
     col.fullNameFolded.push(n.fullFolded)
@@ -240,29 +252,52 @@ export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTabl
     for (const t of n.tokens) tokValues.push(t)
     tokOffsets.push(tokValues.length)
 
-    const bd = parseBirthDate(rec.birthDate)
-    if (bd === undefined && trimmed(rec.birthDate) !== undefined) recNotes.push("birth_date_unreadable")
-    col.year.push(bd?.year ?? 0)
-    col.month.push(bd?.month ?? 0)
-    col.day.push(bd?.day ?? 0)
+    // Birth date, packed as YYYYMMDD (MMDD = 0 for a year alone, -1 unreadable), cached by raw text.
+    let packed = 0
+    if (rec.birthDate !== undefined && rec.birthDate !== "") {
+      let hit = dateCache.get(rec.birthDate)
+      if (hit === undefined) {
+        const p = parseBirthDate(rec.birthDate)
+        hit = p === undefined ? (trimmed(rec.birthDate) === undefined ? 0 : -1) : p.year * 10000 + p.month * 100 + p.day
+        dateCache.set(rec.birthDate, hit)
+      }
+      packed = hit
+    }
+    if (packed < 0) (recNotes ??= []).push("birth_date_unreadable")
+    const year = packed > 0 ? Math.floor(packed / 10000) : 0
+    col.year.push(year)
+    col.month.push(packed > 0 ? Math.floor(packed / 100) % 100 : 0)
+    col.day.push(packed > 0 ? packed % 100 : 0)
     const g = rec.gender === "M" ? 1 : rec.gender === "F" ? 2 : 0
     col.gender.push(g)
 
-    const cleaned = cleanCitizenIds(rec.cccd, rec.cmnd)
-    recNotes.push(...cleaned.notes)
-    col.cccd.push(ids.code(cleaned.cccd))
-    col.cmnd.push(ids.code(cleaned.cmnd))
+    // IDs: the common case (already clean) skips the general cleaner.
+    let cccd: string | undefined
+    let cmnd: string | undefined
+    const rawCccd = rec.cccd === "" ? undefined : rec.cccd
+    const rawCmnd = rec.cmnd === "" ? undefined : rec.cmnd
+    if ((rawCccd === undefined || isDigits(rawCccd, 12)) && (rawCmnd === undefined || isDigits(rawCmnd, 9))) {
+      cccd = rawCccd
+      cmnd = rawCmnd
+    } else {
+      const cleaned = cleanCitizenIds(rawCccd, rawCmnd)
+      if (cleaned.notes.length > 0) (recNotes ??= []).push(...cleaned.notes)
+      cccd = cleaned.cccd
+      cmnd = cleaned.cmnd
+    }
+    col.cccd.push(ids.code(cccd))
+    col.cmnd.push(ids.code(cmnd))
     let valid = 0
-    if (cleaned.cccd !== undefined) {
-      const check = validateCccd(cleaned.cccd, {
-        ...(bd !== undefined ? { birthYear: bd.year } : {}),
+    if (cccd !== undefined) {
+      const check = validateCccd(cccd, {
+        ...(year > 0 ? { birthYear: year } : {}),
         ...(rec.gender !== undefined ? { gender: rec.gender } : {})
       })
       valid = check.valid ? 1 : 0
-      for (const issue of check.issues) recNotes.push(`cccd_${issue}`)
+      if (check.issues.length > 0) for (const issue of check.issues) (recNotes ??= []).push(`cccd_${issue}`)
     }
     col.cccdValid.push(valid)
-    col.cccdPrefix.push(cleaned.cccd !== undefined ? ids.code("p" + cleaned.cccd.slice(0, 6)) : -1)
+    col.cccdPrefix.push(cccd !== undefined ? ids.code("p" + cccd.slice(0, 6)) : -1)
 
     col.hometown.push(codes.code(trimmed(rec.hometownCode)))
     col.commune.push(codes.code(trimmed(rec.communeCode)))
@@ -292,8 +327,8 @@ export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTabl
     col.motherF.push(m.fullFolded)
     col.motherG.push(m.givenFolded)
     col.motherS.push(m.surnameFolded)
-    updated.push(rec.updatedAt !== undefined ? Date.parse(rec.updatedAt) : NaN)
-    if (recNotes.length > 0) notes.set(i, recNotes)
+    updated.push(rec.updatedAt !== undefined && rec.updatedAt !== "" ? Date.parse(rec.updatedAt) : NaN)
+    if (recNotes !== undefined) notes.set(i, recNotes)
     i++
   }
   const size = i
@@ -304,6 +339,7 @@ export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTabl
   return {
     size,
     recordIds,
+    indexOf: seen,
     sources,
     words,
     folded,

@@ -106,8 +106,7 @@ export function deduplicate(records: Iterable<CitizenRecord>, options: DedupeOpt
   const table = buildCitizenTable(records)
   const tPrepare = Math.round(performance.now() - t0)
   const settings = citizenSettings(options.settings)
-  const indexOf = new Map<string, number>()
-  table.recordIds.forEach((id, i) => indexOf.set(id, i))
+  const indexOf = table.indexOf
   const forcedMerges: { a: number; b: number }[] = []
   const keptApart: { a: number; b: number }[] = []
   let unknown = 0

@@ -254,7 +254,7 @@ export function modelParameters<T>(
     levels: cmp.levels.map((lv, i) => {
       const mm = Math.max(m[c]![i + 1]!, M_FLOOR)
       const uu = u[c]![i + 1]!
-      return { label: lv.label, m: mm, u: uu, weight: Math.log2(mm / uu), termFrequency: lv.termFrequency === true }
+      return { label: lv.label, m: mm, u: uu, weight: Math.log2(mm / uu), termFrequency: lv.termFrequency === true && cmp.termFrequency !== undefined }
     })
   }))
 }

@@ -13,7 +13,6 @@
  * The master id is derived from the smallest member record id, so it is the same on every run
  * as long as that record stays in the person.
  */
-import { createHash } from "node:crypto"
 import { hasDiacritics } from "../text/vietnamese.ts"
 import type { CitizenTable } from "./citizen-table.ts"
 import { validateCccd } from "./citizen-id.ts"
@@ -37,10 +36,29 @@ export interface MasterRecord {
   readonly phone?: string
 }
 
+/** 64-bit hash (two 32-bit lanes) of a string as 16 hex digits; stable across runs and platforms. */
+function hash64(s: string): string {
+  let h1 = 0x811c9dc5
+  let h2 = 0x01000193 ^ s.length
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    h1 = Math.imul(h1 ^ c, 0x01000193)
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995)
+    h2 ^= h2 >>> 15
+  }
+  h1 ^= h1 >>> 16
+  h1 = Math.imul(h1, 0x85ebca6b)
+  h1 ^= h1 >>> 13
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 0xc2b2ae35)
+  h2 ^= h2 >>> 16
+  return (h1 >>> 0).toString(16).padStart(8, "0") + (h2 >>> 0).toString(16).padStart(8, "0")
+}
+
+/** The master id: "P" + a 64-bit hash of the smallest member record id. */
 export function masterIdFor(memberRecordIds: readonly string[]): string {
   let min = memberRecordIds[0]!
   for (const id of memberRecordIds) if (id < min) min = id
-  return "P" + createHash("sha256").update(min).digest("hex").slice(0, 16)
+  return "P" + hash64(min)
 }
 
 /** Most frequent value among codes (>= 0); ties resolved by `better` (true when x beats y). */
@@ -83,7 +101,37 @@ function bestName(values: readonly string[], codes: readonly number[]): number {
   return mostFrequent(finalists, (x, y) => y < 0 || values[x]! < values[y]!)
 }
 
+/** A one-record person: its own values, cleaned. */
+function singleRecordMaster(t: CitizenTable, i: number): MasterRecord {
+  const id = t.recordIds[i]!
+  const out: { -readonly [K in keyof MasterRecord]: MasterRecord[K] } = {
+    masterId: masterIdFor([id]),
+    memberRecordIds: [id],
+    sources: [t.sources[i]!]
+  }
+  if (t.fullName[i]! >= 0) out.fullName = t.words.values[t.fullName[i]!]!
+  if (t.cccd[i]! >= 0) {
+    out.cccd = t.ids.values[t.cccd[i]!]!
+    out.cccdValid = t.cccdValid[i] === 1
+  }
+  if (t.cmnd[i]! >= 0) out.cmnd = t.ids.values[t.cmnd[i]!]!
+  const y = t.birthYear[i]!
+  if (y > 0)
+    out.birthDate =
+      t.birthMonth[i]! > 0 ? `${y}-${String(t.birthMonth[i]).padStart(2, "0")}-${String(t.birthDay[i]).padStart(2, "0")}` : String(y)
+  if (t.gender[i] === 1) out.gender = "M"
+  else if (t.gender[i] === 2) out.gender = "F"
+  if (t.hometown[i]! >= 0) out.hometownCode = t.codes.values[t.hometown[i]!]!
+  if (t.commune[i]! >= 0) out.communeCode = t.codes.values[t.commune[i]!]!
+  if (t.phone[i]! >= 0) out.phone = t.codes.values[t.phone[i]!]!
+  if (t.address[i]! >= 0) out.address = t.addresses.values[t.address[i]!]!
+  if (t.fatherName[i]! >= 0) out.fatherName = t.words.values[t.fatherName[i]!]!
+  if (t.motherName[i]! >= 0) out.motherName = t.words.values[t.motherName[i]!]!
+  return out
+}
+
 export function goldenRecord(t: CitizenTable, members: readonly number[]): MasterRecord {
+  if (members.length === 1) return singleRecordMaster(t, members[0]!)
   const ids = members.map((i) => t.recordIds[i]!)
   const out: { -readonly [K in keyof MasterRecord]: MasterRecord[K] } = {
     masterId: masterIdFor(ids),

@@ -80,34 +80,46 @@ export function compileScorer<T>(
   const C = comps.length
   const { table: W, stride } = weightTable(model.comparisons)
   const tfU = new Float64Array(C * stride)
+  model.comparisons.forEach((p, c) => p.levels.forEach((lv, i) => (tfU[c * stride + i + 1] = lv.termFrequency ? lv.u : 0)))
   const contradiction = new Uint8Array(C * stride)
   model.comparisons.forEach((p, c) => p.levels.forEach((lv, i) => (contradiction[c * stride + i + 1] = lv.m < contradictionM && lv.weight < -2 ? 1 : 0)))
-  model.comparisons.forEach((p, c) => p.levels.forEach((lv, i) => (tfU[c * stride + i + 1] = lv.termFrequency ? lv.u : 0)))
   const tfFloor = 1 / Math.max(2, 2 * size)
-  const exclusions = settings.exclusions ?? []
+  const exclusions = (settings.exclusions ?? []).map((r) => {
+    const c = comps.findIndex((cmp) => cmp.name === r.comparison)
+    if (c < 0) throw new Error(`exclusion rule ${r.name}: unknown comparison ${r.comparison}`)
+    return { c, level: r.level }
+  })
+  const fill =
+    settings.levels ??
+    ((table: T, a: number, b: number, out: Uint8Array, o: number) => {
+      for (let c = 0; c < C; c++) out[o + c] = comps[c]!.compare(table, a, b)
+    })
+  const scratch = new Uint8Array(C)
+  const excluded = (): boolean => {
+    for (let e = 0; e < exclusions.length; e++) if (scratch[exclusions[e]!.c] === exclusions[e]!.level) return true
+    return false
+  }
   return {
     bayesFactorLog2(table, a, b) {
-      for (let e = 0; e < exclusions.length; e++) if (exclusions[e]!.holds(table, a, b)) return EXCLUDED_WEIGHT
+      fill(table, a, b, scratch, 0)
+      if (exclusions.length > 0 && excluded()) return EXCLUDED_WEIGHT
       let w = 0
       for (let c = 0; c < C; c++) {
-        const cmp = comps[c]!
-        const l = cmp.compare(table, a, b)
-        const k = c * stride + l
+        const k = c * stride + scratch[c]!
         w += W[k]!
         const uLevel = tfU[k]!
-        if (uLevel > 0 && cmp.termFrequency !== undefined) {
-          const tf = Math.max(cmp.termFrequency(table, a, b), tfFloor)
+        if (uLevel > 0) {
+          const tf = Math.max(comps[c]!.termFrequency!(table, a, b), tfFloor)
           w += Math.log2(uLevel / tf)
         }
       }
       return w
     },
-    levelsInto(table, a, b, out, offset) {
-      for (let c = 0; c < C; c++) out[offset + c] = comps[c]!.compare(table, a, b)
-    },
+    levelsInto: fill,
     contradicts(table, a, b) {
-      for (let e = 0; e < exclusions.length; e++) if (exclusions[e]!.holds(table, a, b)) return true
-      for (let c = 0; c < C; c++) if (contradiction[c * stride + comps[c]!.compare(table, a, b)] === 1) return true
+      fill(table, a, b, scratch, 0)
+      if (exclusions.length > 0 && excluded()) return true
+      for (let c = 0; c < C; c++) if (contradiction[c * stride + scratch[c]!] === 1) return true
       return false
     }
   }
@@ -253,7 +265,7 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
 
   // u from random pairs.
   const provisional = compileScorer(settings, { comparisons: [] }, size)
-  const rp = randomPairs(size, options.uSampleSize ?? 1_000_000, random)
+  const rp = randomPairs(size, options.uSampleSize ?? 400_000, random)
   const uSample = levelsOf(table, provisional, C, rp.a, rp.b, rp.count)
   const u = uFromCounts(comps, uSample)
   lap("estimate_u")

@@ -78,9 +78,11 @@ export interface IdentityConstraint<T> {
  * fields that agree are shared by relatives (twins agree on parents, birth date, address and
  * surname and differ only in the given name). Such pairs are scored as distinct.
  */
-export interface ExclusionRule<T> {
+export interface ExclusionRule {
   readonly name: string
-  holds(table: T, a: number, b: number): boolean
+  /** The rule holds when this comparison is at this level. */
+  readonly comparison: string
+  readonly level: number
 }
 
 /** Match weight given to excluded pairs (probability ~1e-18). */
@@ -94,12 +96,17 @@ export interface LinkageSettings<T> {
   /** Share of all true matching pairs the deterministic rules are assumed to find (Splink's `recall`). */
   readonly deterministicRecall: number
   readonly identity?: IdentityConstraint<T>
-  readonly exclusions?: readonly ExclusionRule<T>[]
+  readonly exclusions?: readonly ExclusionRule[]
+  /**
+   * Optional fast path: writes every comparison's level for the pair into out[offset + c], in
+   * the order of `comparisons`. Must agree with the comparisons' own `compare`.
+   */
+  readonly levels?: (table: T, a: number, b: number, out: Uint8Array, offset: number) => void
 }
 
 /** Engine knobs; all have defaults. */
 export interface LinkageOptions {
-  /** Random pairs drawn to estimate u (default 1,000,000; all pairs when fewer exist). */
+  /** Random pairs drawn to estimate u (default 400,000; all pairs when fewer exist). */
   readonly uSampleSize?: number
   /** Pairs per blocking rule used for EM (default 150,000). */
   readonly emSampleSize?: number

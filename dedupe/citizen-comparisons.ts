@@ -1,0 +1,315 @@
+/**
+ * The comparisons between two citizen records, one function per field returning the level
+ * (0 = a value is missing, 1 = strongest agreement … last = different). They read the
+ * integer-coded table directly and allocate nothing: they run tens of millions of times.
+ * `citizenLevels` evaluates all of them in one monomorphic pass for the engine's hot loop.
+ */
+import type { CitizenTable, IntLists } from "./citizen-table.ts"
+import type { Comparison } from "./linkage-settings.ts"
+import { hammingDistance, isAdjacentTransposition, jaroWinkler } from "./string-similarity.ts"
+
+type T = CitizenTable
+
+/** Open-addressing cache of Jaro–Winkler similarities between folded codes (name pairs recur millions of times). */
+const CACHE_BITS = 20
+const cacheKeys = new Float64Array(1 << CACHE_BITS).fill(-1)
+const cacheValues = new Float32Array(1 << CACHE_BITS)
+let cacheOwner: T | undefined
+
+function foldedSimilarity(t: T, x: number, y: number): number {
+  if (cacheOwner !== t) {
+    cacheKeys.fill(-1)
+    cacheOwner = t
+  }
+  const lo = x < y ? x : y
+  const hi = x < y ? y : x
+  const key = lo * 4194304 + hi
+  const mask = (1 << CACHE_BITS) - 1
+  let slot = (Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi, 0x85ebca6b)) & mask
+  for (let probe = 0; probe < 8; probe++) {
+    const k = cacheKeys[slot]!
+    if (k === key) return cacheValues[slot]!
+    if (k === -1) break
+    slot = (slot + 1) & mask
+  }
+  const s = jaroWinkler(t.folded.values[lo]!, t.folded.values[hi]!)
+  cacheKeys[slot] = key
+  cacheValues[slot] = s
+  return s
+}
+
+function listContains(lists: IntLists, i: number, v: number): boolean {
+  const e = lists.offsets[i + 1]!
+  for (let k = lists.offsets[i]!; k < e; k++) if (lists.values[k] === v) return true
+  return false
+}
+
+/**
+ * Surname or given name. Agreement without diacritics is split in two: one record typed
+ * without accents (likely the same name) and both accented but differently (Hương/Hường,
+ * Đoàn/Doãn: likely different names), so neither counts as full agreement.
+ */
+function namePartLevel(t: T, exact: Int32Array, folded: Int32Array, a: number, b: number): number {
+  const ea = exact[a]!
+  const eb = exact[b]!
+  if (ea < 0 || eb < 0) return 0
+  if (ea === eb) return 1
+  const fa = folded[a]!
+  const fb = folded[b]!
+  if (fa === fb) return t.nameHasDiacritics[a] === 0 || t.nameHasDiacritics[b] === 0 ? 2 : 3
+  if (foldedSimilarity(t, fa, fb) >= 0.88) return 4
+  if (listContains(t.nameTokens, b, fa) || listContains(t.nameTokens, a, fb)) return 5
+  return 6
+}
+export const NAME_PART_DIFFERENT = 6
+
+export const surnameLevel = (t: T, a: number, b: number): number => namePartLevel(t, t.surname, t.surnameFolded, a, b)
+export const givenLevel = (t: T, a: number, b: number): number => namePartLevel(t, t.given, t.givenFolded, a, b)
+
+export function middleLevel(t: T, a: number, b: number): number {
+  // Null only when a name is missing altogether; a name without middle part is information.
+  if (t.given[a]! < 0 || t.given[b]! < 0) return 0
+  const ea = t.middle[a]!
+  const eb = t.middle[b]!
+  if (ea < 0 && eb < 0) return 0
+  if (ea === eb) return 1
+  if (ea < 0 || eb < 0) return 4
+  const fa = t.middleFolded[a]!
+  const fb = t.middleFolded[b]!
+  if (fa === fb) return t.nameHasDiacritics[a] === 0 || t.nameHasDiacritics[b] === 0 ? 2 : 3
+  const sa = t.folded.values[fa]!
+  const sb = t.folded.values[fb]!
+  if (sa.includes(sb) || sb.includes(sa) || foldedSimilarity(t, fa, fb) >= 0.9) return 5
+  return 6
+}
+
+/** True when two YYYYMMDD numbers differ in exactly one digit or by one adjacent swap. */
+function oneDateTypo(x: number, y: number): boolean {
+  let diff = 0
+  let p1 = -1
+  let x1 = 0
+  let y1 = 0
+  let p2 = -1
+  let x2 = 0
+  let y2 = 0
+  for (let k = 0; k < 8; k++) {
+    const dx = x % 10
+    const dy = y % 10
+    x = (x - dx) / 10
+    y = (y - dy) / 10
+    if (dx === dy) continue
+    diff++
+    if (diff === 1) {
+      p1 = k
+      x1 = dx
+      y1 = dy
+    } else if (diff === 2) {
+      p2 = k
+      x2 = dx
+      y2 = dy
+    } else return false
+  }
+  return diff === 1 || (diff === 2 && p2 === p1 + 1 && x1 === y2 && x2 === y1)
+}
+
+export function birthDateLevel(t: T, a: number, b: number): number {
+  const ya = t.birthYear[a]!
+  const yb = t.birthYear[b]!
+  if (ya === 0 || yb === 0) return 0
+  const ma = t.birthMonth[a]!
+  const mb = t.birthMonth[b]!
+  if (ma === 0 || mb === 0) return ya === yb ? 3 : 6
+  const da = t.birthDay[a]!
+  const db = t.birthDay[b]!
+  if (ya === yb) {
+    if (ma === mb && da === db) return 1
+    if (ma === db && da === mb) return 2
+  }
+  if (oneDateTypo(ya * 10000 + ma * 100 + da, yb * 10000 + mb * 100 + db)) return 4
+  return ya === yb ? 5 : 6
+}
+
+export function genderLevel(t: T, a: number, b: number): number {
+  const ga = t.gender[a]!
+  const gb = t.gender[b]!
+  if (ga === 0 || gb === 0) return 0
+  return ga === gb ? 1 : 2
+}
+
+function idLevel(t: T, col: Int32Array, a: number, b: number): number {
+  const x = col[a]!
+  const y = col[b]!
+  if (x < 0 || y < 0) return 0
+  if (x === y) return 1
+  const sx = t.ids.values[x]!
+  const sy = t.ids.values[y]!
+  if (hammingDistance(sx, sy) === 1) return 2
+  if (isAdjacentTransposition(sx, sy)) return 3
+  return 4
+}
+
+function exactLevel(col: Int32Array, a: number, b: number): number {
+  const x = col[a]!
+  const y = col[b]!
+  if (x < 0 || y < 0) return 0
+  return x === y ? 1 : 2
+}
+
+/** Jaccard similarity of two records' sorted address-word lists. */
+function addressJaccard(lists: IntLists, a: number, b: number): number {
+  let i = lists.offsets[a]!
+  const ie = lists.offsets[a + 1]!
+  let j = lists.offsets[b]!
+  const je = lists.offsets[b + 1]!
+  const la = ie - i
+  const lb = je - j
+  let inter = 0
+  const v = lists.values
+  while (i < ie && j < je) {
+    const x = v[i]!
+    const y = v[j]!
+    if (x === y) {
+      inter++
+      i++
+      j++
+    } else if (x < y) i++
+    else j++
+  }
+  return inter / (la + lb - inter)
+}
+
+/** Residence: commune code (after remapping to the new units) and the address words. */
+export function residenceLevel(t: T, a: number, b: number): number {
+  const ca = t.commune[a]!
+  const cb = t.commune[b]!
+  const hasCommune = ca >= 0 && cb >= 0
+  const sameCommune = hasCommune && ca === cb
+  const off = t.addressTokens.offsets
+  const hasAddress = off[a + 1]! > off[a]! && off[b + 1]! > off[b]!
+  if (!hasCommune && !hasAddress) return 0
+  const j = hasAddress ? (t.address[a] === t.address[b] ? 1 : addressJaccard(t.addressTokens, a, b)) : 0
+  if (sameCommune) return hasAddress && j >= 0.6 ? 1 : 3
+  if (j >= 0.6) return 2
+  if (j >= 0.3) return 4
+  return 5
+}
+
+function parentLevel(t: T, exact: Int32Array, folded: Int32Array, given: Int32Array, surname: Int32Array, a: number, b: number): number {
+  const ea = exact[a]!
+  const eb = exact[b]!
+  if (ea < 0 || eb < 0) return 0
+  if (ea === eb) return 1
+  const fa = folded[a]!
+  const fb = folded[b]!
+  if (fa === fb) return 2
+  const sameGiven = given[a] === given[b]
+  const sameSurname = surname[a] === surname[b]
+  if (sameGiven && sameSurname) return 3
+  // A typo leaves the given name or the surname intact; otherwise skip the string comparison.
+  if ((sameGiven || sameSurname) && foldedSimilarity(t, fa, fb) >= 0.9) return 4
+  return 5
+}
+
+export const fatherLevel = (t: T, a: number, b: number): number =>
+  parentLevel(t, t.fatherName, t.fatherFolded, t.fatherGivenFolded, t.fatherSurnameFolded, a, b)
+export const motherLevel = (t: T, a: number, b: number): number =>
+  parentLevel(t, t.motherName, t.motherFolded, t.motherGivenFolded, t.motherSurnameFolded, a, b)
+
+/** All twelve levels, in the order of `citizenComparisons`. */
+export function citizenLevels(t: T, a: number, b: number, out: Uint8Array, o: number): void {
+  out[o] = surnameLevel(t, a, b)
+  out[o + 1] = middleLevel(t, a, b)
+  out[o + 2] = givenLevel(t, a, b)
+  out[o + 3] = birthDateLevel(t, a, b)
+  out[o + 4] = genderLevel(t, a, b)
+  out[o + 5] = idLevel(t, t.cccd, a, b)
+  out[o + 6] = idLevel(t, t.cmnd, a, b)
+  out[o + 7] = exactLevel(t.hometown, a, b)
+  out[o + 8] = residenceLevel(t, a, b)
+  out[o + 9] = fatherLevel(t, a, b)
+  out[o + 10] = motherLevel(t, a, b)
+  out[o + 11] = exactLevel(t.phone, a, b)
+}
+
+const NAME_LEVELS = [
+  { label: "exact", termFrequency: true },
+  { label: "same letters, one record typed without diacritics", termFrequency: true },
+  { label: "same letters, different diacritics" },
+  { label: "similar spelling (Jaro-Winkler >= 0.88 without diacritics)" },
+  { label: "found elsewhere in the other name (order swapped)" },
+  { label: "different" }
+]
+const PARENT_LEVELS = [
+  { label: "exact" },
+  { label: "same without diacritics" },
+  { label: "same surname and given name" },
+  { label: "similar spelling (Jaro-Winkler >= 0.9)" },
+  { label: "different" }
+]
+const ID_LEVELS = [{ label: "exact" }, { label: "one digit differs" }, { label: "two adjacent digits swapped" }, { label: "different" }]
+const SAME_DIFFERENT = [{ label: "same" }, { label: "different" }]
+
+const nameTf = (exact: (t: T) => Int32Array, folded: (t: T) => Int32Array, ef: (t: T) => Float64Array, ff: (t: T) => Float64Array) =>
+  (t: T, a: number, b: number): number => {
+    const ea = exact(t)[a]!
+    if (ea === exact(t)[b]) return ef(t)[ea]!
+    return ff(t)[folded(t)[a]!]!
+  }
+
+/** The comparisons, in the order `citizenLevels` fills them. */
+export const citizenComparisons: readonly Comparison<T>[] = [
+  {
+    name: "surname",
+    levels: NAME_LEVELS,
+    compare: surnameLevel,
+    termFrequency: nameTf((t) => t.surname, (t) => t.surnameFolded, (t) => t.surnameFrequency, (t) => t.surnameFoldedFrequency)
+  },
+  {
+    name: "middle_name",
+    levels: [
+      { label: "exact" },
+      { label: "same letters, one record typed without diacritics" },
+      { label: "same letters, different diacritics" },
+      { label: "one record has no middle name" },
+      { label: "one contains the other / similar spelling" },
+      { label: "different" }
+    ],
+    compare: middleLevel
+  },
+  {
+    name: "given_name",
+    levels: NAME_LEVELS,
+    compare: givenLevel,
+    termFrequency: nameTf((t) => t.given, (t) => t.givenFolded, (t) => t.givenFrequency, (t) => t.givenFoldedFrequency)
+  },
+  {
+    name: "birth_date",
+    levels: [
+      { label: "exact" },
+      { label: "day and month swapped" },
+      { label: "same year, one record has the year only" },
+      { label: "one digit typo or transposition" },
+      { label: "same year, different day/month" },
+      { label: "different" }
+    ],
+    compare: birthDateLevel
+  },
+  { name: "gender", levels: SAME_DIFFERENT, compare: genderLevel },
+  { name: "cccd", levels: ID_LEVELS, compare: (t, a, b) => idLevel(t, t.cccd, a, b) },
+  { name: "cmnd", levels: ID_LEVELS, compare: (t, a, b) => idLevel(t, t.cmnd, a, b) },
+  { name: "hometown", levels: SAME_DIFFERENT, compare: (t, a, b) => exactLevel(t.hometown, a, b) },
+  {
+    name: "residence",
+    levels: [
+      { label: "same commune, similar address" },
+      { label: "similar address (Jaccard >= 0.6)" },
+      { label: "same commune" },
+      { label: "some address words shared (Jaccard >= 0.3)" },
+      { label: "different" }
+    ],
+    compare: residenceLevel
+  },
+  { name: "father_name", levels: PARENT_LEVELS, compare: fatherLevel },
+  { name: "mother_name", levels: PARENT_LEVELS, compare: motherLevel },
+  { name: "phone", levels: SAME_DIFFERENT, compare: (t, a, b) => exactLevel(t.phone, a, b) }
+]

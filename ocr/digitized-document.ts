@@ -24,7 +24,8 @@ export type FieldConfidence = { [K in FieldName]: number }
 
 /** Why a field value was kept with a lowered confidence, or dropped. */
 export type FieldIssue = {
-  readonly field: FieldName
+  /** null for document-level issues (e.g. a page the OCR engine failed on). */
+  readonly field: FieldName | null
   readonly code: string
   readonly detail: string
 }

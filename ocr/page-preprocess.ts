@@ -4,6 +4,7 @@
  * ours did). Each step can be switched off, so the benchmark can measure what each one is worth.
  */
 import sharp from "sharp"
+import type { Sharp } from "sharp"
 
 export type PreprocessOptions = {
   readonly deskew?: boolean
@@ -46,7 +47,7 @@ export const estimateSkew = (grey: Uint8Array, width: number, height: number): n
     }
     return 255
   }
-  const dark = percentile(0.01)
+  const dark = percentile(0.001)
   const light = percentile(0.6)
   if (light - dark < 30) return 0
   const threshold = (dark + light) / 2
@@ -97,7 +98,7 @@ export const estimateSkew = (grey: Uint8Array, width: number, height: number): n
 
 type Grey = { data: Buffer; width: number; height: number }
 
-const step = async (g: Grey, apply: (img: sharp.Sharp) => sharp.Sharp): Promise<Grey> => {
+const step = async (g: Grey, apply: (img: Sharp) => Sharp): Promise<Grey> => {
   const { data, info } = await apply(sharp(g.data, { raw: { width: g.width, height: g.height, channels: 1 } }))
     .extractChannel(0)
     .raw()
@@ -151,14 +152,30 @@ export const normaliseLighting = async (g: Grey): Promise<Grey> => {
     out[i] = v
     hist[v]!++
   }
-  // Stretch: the darkest 0.5 % becomes 0 (ink), everything at or above 98 % of paper becomes 255.
-  let acc = 0
-  let low = 0
-  for (; low < 255; low++) {
-    acc += hist[low] as number
-    if (acc >= out.length * 0.005) break
+  // Stretch. White point: the paper level less 2.5 noise deviations, so paper grain becomes clean
+  // white (estimated from the darker half of the paper peak). Black point: the darkest 0.5 %, but
+  // never closer than 100 levels to the white point, or a nearly blank page would have its grain
+  // stretched into speckles that tesseract's layout analysis chokes on.
+  const quantile = (q: number): number => {
+    let acc = 0
+    for (let v = 0; v < 256; v++) {
+      acc += hist[v] as number
+      if (acc >= out.length * q) return v
+    }
+    return 255
   }
-  const high = 250
+  const paperLevel = quantile(0.75)
+  let sumSq = 0
+  let n = 0
+  for (let v = 0; v <= paperLevel; v++) {
+    const c = hist[v] as number
+    if (paperLevel - v > 60) continue
+    sumSq += c * (paperLevel - v) * (paperLevel - v)
+    n += c
+  }
+  const sigma = n > 0 ? Math.sqrt(sumSq / n) : 0
+  const high = Math.max(160, Math.min(250, Math.round(paperLevel - 2.5 * sigma)))
+  const low = Math.min(quantile(0.005), high - 100)
   const lut = new Uint8Array(256)
   for (let v = 0; v < 256; v++) lut[v] = v <= low ? 0 : v >= high ? 255 : Math.round(((v - low) * 255) / (high - low))
   for (let i = 0; i < out.length; i++) out[i] = lut[out[i] as number] as number
@@ -166,7 +183,7 @@ export const normaliseLighting = async (g: Grey): Promise<Grey> => {
 }
 
 /** Cleans one page image (any format sharp reads, or a sharp instance) and returns it ready for OCR. */
-export const preprocessPage = async (input: Buffer | sharp.Sharp, options: PreprocessOptions = {}): Promise<PreprocessedPage> => {
+export const preprocessPage = async (input: Buffer | Sharp, options: PreprocessOptions = {}): Promise<PreprocessedPage> => {
   const o = { ...DEFAULT_PREPROCESS, ...options }
   const source = Buffer.isBuffer(input) ? sharp(input, { limitInputPixels: 20000 * 20000 }) : input
   // Flatten transparency onto white, then one grey channel.

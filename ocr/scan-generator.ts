@@ -428,6 +428,7 @@ export const pagesToPdf = async (pageImages: ReadonlyArray<Buffer>): Promise<Uin
 
 /** Joins page images into one multi-page TIFF (deflate), as some scanner software writes them. */
 export const pagesToTiff = async (pageImages: ReadonlyArray<Buffer>): Promise<Buffer> => {
-  const raws = await Promise.all(pageImages.map((b) => sharp(b).greyscale().toColourspace("b-w").png().toBuffer()))
-  return sharp(raws, { join: { animated: true } }).tiff({ compression: "deflate" }).toBuffer()
+  const greys = await Promise.all(pageImages.map((b) => sharp(b).greyscale().toColourspace("b-w").png().toBuffer()))
+  const input = greys.length === 1 ? sharp(greys[0]) : sharp(greys, { join: { animated: true } })
+  return input.tiff({ compression: "deflate" }).toBuffer()
 }

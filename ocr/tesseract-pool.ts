@@ -52,7 +52,7 @@ export type OcrPoolOptions = {
   readonly recycleAfterPages?: number
   /** Give up on starting a worker after this long. Default 60 s. */
   readonly initTimeoutMs?: number
-  /** Give up on one page after this long. Default 120 s. */
+  /** Give up on one page after this long. Default 60 s (a page takes 2–5 s). */
   readonly pageTimeoutMs?: number
   /** Directory holding `vie.traineddata.gz`. Defaults to the npm package's LSTM model. */
   readonly langPath?: string
@@ -143,7 +143,7 @@ export const pageFromBlocks = (blocks: ReadonlyArray<Block> | null): RecognizedP
 export const createOcrPool = (options: OcrPoolOptions = {}): OcrPool => {
   const size = Math.max(1, options.size ?? availableParallelism())
   const recycleAfter = options.recycleAfterPages ?? 100
-  const pageTimeout = options.pageTimeoutMs ?? 120_000
+  const pageTimeout = options.pageTimeoutMs ?? 60_000
   const slots: Array<Slot> = Array.from({ length: size }, () => ({ worker: null, pages: 0, busy: false }))
   const waiting: Array<(slot: Slot) => void> = []
   let started = 0

@@ -7,6 +7,11 @@ import { sql } from "kysely"
 import type { DatabaseHandle } from "../../connectors/open-database.ts"
 import type { CanonicalRecord } from "../../mappings/canonical-records.ts"
 import type { MappingResult, TableMapping } from "../../mappings/vendor-mapping.ts"
+import { join } from "node:path"
+import { parseDatabaseLocation } from "../../connectors/database-location.ts"
+import { openDatabase } from "../../connectors/open-database.ts"
+import { findVendorMapping } from "../../mappings/vendors/index.ts"
+import type { GeneratedWorld } from "../../synthetic/world.ts"
 
 export interface ReadRow {
   readonly table: string
@@ -35,3 +40,27 @@ export const readThroughMapping = async (
 
 /** A record as JSON would carry it (undefined fields dropped), for comparison with truth files. */
 export const asJson = (r: unknown): unknown => JSON.parse(JSON.stringify(r, (k, v) => (k === "passwordHash" ? undefined : v)))
+
+/** Reads every source of a generated world back through the vendor mappings. */
+export const readWorld = async (world: GeneratedWorld) => {
+  const rows: (ReadRow & { source: string })[] = []
+  const checksums: Record<string, string> = {}
+  for (const source of world.job.sources) {
+    const mapping = findVendorMapping(source.vendor)!
+    for (const [system, dsn] of [["tthc", source.tthc], ["civil_status", source.civilStatus]] as const) {
+      const location = dsn.startsWith("pglite:") ? parseDatabaseLocation(`pglite:${join(world.out, dsn.slice(7))}`) : parseDatabaseLocation(dsn)
+      const handle = await openDatabase(location)
+      try {
+        for (const table of mapping.tables.filter((t) => t.system === system)) {
+          const r = await readThroughMapping(handle, table, { source: source.name, oldProvinceCode: source.oldProvinceCode })
+          checksums[`${source.name}/${table.table}`] = r.checksum
+          rows.push(...r.rows.map((x) => ({ ...x, source: source.name })))
+        }
+      } finally {
+        await handle.close()
+      }
+    }
+  }
+  return { rows, checksums }
+}
+

@@ -3,41 +3,16 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { parse } from "csv-parse/sync"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { parseDatabaseLocation } from "../../connectors/database-location.ts"
-import { openDatabase } from "../../connectors/open-database.ts"
 import { builtInSyntheticCatalog } from "../../mappings/admin-units/synthetic-catalog.ts"
 import { indexCatalog } from "../../mappings/admin-units/catalog.ts"
 import { createUnitResolver } from "../../mappings/admin-units/unit-resolver.ts"
 import { findVendorMapping } from "../../mappings/vendors/index.ts"
 import { sourceKeyOf } from "../../mappings/vendor-mapping.ts"
 import { generateWorld, type GeneratedWorld, SCALE_1 } from "../../synthetic/world.ts"
-import { asJson, type ReadRow, readThroughMapping } from "./source-reader.ts"
+import { asJson, readWorld } from "./source-reader.ts"
 
 const csv = async (path: string): Promise<Record<string, string>[]> => parse(await readFile(path), { columns: true })
 const lines = async (path: string): Promise<string[]> => (await readFile(path, "utf8")).split("\n").filter((l) => l !== "")
-
-/** Reads every source of a generated world back through the vendor mappings. */
-const readWorld = async (world: GeneratedWorld) => {
-  const rows: (ReadRow & { source: string })[] = []
-  const checksums: Record<string, string> = {}
-  for (const source of world.job.sources) {
-    const mapping = findVendorMapping(source.vendor)!
-    for (const [system, dsn] of [["tthc", source.tthc], ["civil_status", source.civilStatus]] as const) {
-      const location = dsn.startsWith("pglite:") ? parseDatabaseLocation(`pglite:${join(world.out, dsn.slice(7))}`) : parseDatabaseLocation(dsn)
-      const handle = await openDatabase(location)
-      try {
-        for (const table of mapping.tables.filter((t) => t.system === system)) {
-          const r = await readThroughMapping(handle, table, { source: source.name, oldProvinceCode: source.oldProvinceCode })
-          checksums[`${source.name}/${table.table}`] = r.checksum
-          rows.push(...r.rows.map((x) => ({ ...x, source: source.name })))
-        }
-      } finally {
-        await handle.close()
-      }
-    }
-  }
-  return { rows, checksums }
-}
 
 const catalog = builtInSyntheticCatalog()
 const index = indexCatalog(catalog)

@@ -2,10 +2,11 @@
  * MariaDB / MySQL source: keyset plans through Kysely, rows streamed with mysql2's row stream
  * (dateStrings, big numbers as strings), handed on in small arrays.
  */
-import type { Pool } from "mysql2"
+import type { Pool, PoolConnection } from "mysql2"
 import type { Kysely } from "kysely"
 import type { DatabaseHandle } from "./open-database.ts"
 import { countQuery, probeQuery, rangeQuery, toRange } from "./keyset-queries.ts"
+import { RowQueue } from "./row-batches.ts"
 import { type KeyRange, planChunks, type SourceReader, type SourceRow } from "./source-reader.ts"
 
 export const mariadbSourceReader = (handle: DatabaseHandle & { engine: "mariadb" }): SourceReader => {
@@ -35,27 +36,23 @@ async function* streamRows(
   fetchSize: number
 ): AsyncIterable<SourceRow[]> {
   const q = rangeQuery(db, table, key, columns, range)
-  const connection = await new Promise<import("mysql2").PoolConnection>((resolve, reject) =>
+  const connection = await new Promise<PoolConnection>((resolve, reject) =>
     pool.getConnection((err, c) => (err ? reject(err) : resolve(c)))
   )
-  let failed = false
+  let finished = false
   try {
-    const stream = connection.query(q.sql, q.parameters as unknown[]).stream({ highWaterMark: fetchSize })
-    let batch: SourceRow[] = []
-    for await (const row of stream as AsyncIterable<SourceRow>) {
-      batch.push(row)
-      if (batch.length >= fetchSize) {
-        yield batch
-        batch = []
-      }
-    }
-    if (batch.length > 0) yield batch
-  } catch (error) {
-    failed = true
-    throw error
+    // Row events straight from the protocol parser into arrays; the socket is paused while the
+    // loader is two arrays behind (no per-row promise, no Readable in between).
+    const queue = new RowQueue<SourceRow>(fetchSize, { pause: () => connection.pause(), resume: () => connection.resume() })
+    const query = connection.query(q.sql, q.parameters as unknown[])
+    query.on("result", (row) => queue.push(row as SourceRow))
+    query.on("error", (error) => queue.fail(error))
+    query.on("end", () => queue.end())
+    yield* queue.arrays()
+    finished = true
   } finally {
-    // A connection whose stream was abandoned or broke may still be mid-result: do not reuse it.
-    if (failed) connection.destroy()
-    else connection.release()
+    // A connection whose result was abandoned or broke may still be mid-result: never reuse it.
+    if (finished) connection.release()
+    else connection.destroy()
   }
 }

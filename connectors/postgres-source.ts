@@ -4,6 +4,7 @@
  */
 import QueryStream from "pg-query-stream"
 import type { DatabaseHandle } from "./open-database.ts"
+import { readableBatches } from "./row-batches.ts"
 import { countQuery, probeQuery, rangeQuery, toRange } from "./keyset-queries.ts"
 import { planChunks, type SourceReader, type SourceRow } from "./source-reader.ts"
 
@@ -19,23 +20,14 @@ export const postgresSourceReader = (handle: DatabaseHandle & { engine: "postgre
     async *readRange(table, key, columns, range, fetchSize) {
       const q = rangeQuery(db, table, key, columns, range)
       const client = await pool.connect()
-      let failed = false
+      let finished = false
       try {
         const stream = client.query(new QueryStream(q.sql, q.parameters as unknown[], { batchSize: fetchSize }))
-        let batch: SourceRow[] = []
-        for await (const row of stream as AsyncIterable<SourceRow>) {
-          batch.push(row)
-          if (batch.length >= fetchSize) {
-            yield batch
-            batch = []
-          }
-        }
-        if (batch.length > 0) yield batch
-      } catch (error) {
-        failed = true
-        throw error
+        yield* readableBatches<SourceRow>(stream, fetchSize)
+        finished = true
       } finally {
-        client.release(failed)
+        // A cursor abandoned or broken mid-result leaves the connection unusable: drop it.
+        client.release(!finished)
       }
     },
     countRange: async (table, key, range) => Number((await run<{ n: unknown }>(countQuery(db, table, key, range)))[0]?.n ?? 0),

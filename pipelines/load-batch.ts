@@ -2,13 +2,18 @@
  * Loads one ledger batch in one target transaction, so a batch is either wholly there or not at
  * all (kill -9 at any point leaves nothing half-written):
  *
- *   source range ──stream──▶ map · remap · checksum ──COPY──▶ temp staging (all text)
+ *   source range ──stream──▶ map · remap · checksum ──COPY──▶ target table        (first load)
+ *                                                    └─COPY──▶ temp staging (text)  (reload)
  *   staging ──set-based upsert (split and retry on bad rows)──▶ target table
  *   stale rows of the range deleted · rejects, review items, per-unit counts replaced
- *   target count + checksum of the range compared with the source side ──▶ verified | failed
+ *   source count, target count + checksum of the range compared with what was sent ──▶ verified | failed
  *
- * Ids derive from source keys and unchanged rows are not rewritten, so a rerun leaves the target
- * exactly as it was.
+ * A range the target holds no row of yet (the first load of a batch, which is nearly every batch
+ * of a migration) is COPY-ed straight into the target table: nothing to upsert, nothing stale. If
+ * the target refuses a row there, the whole attempt is rolled back to a savepoint and the batch
+ * takes the staging path, which isolates the bad rows by halving (as pgloader does). Ids derive
+ * from source keys and unchanged rows are not rewritten, so a rerun leaves the target exactly as
+ * it was. An advisory lock on the batch id keeps two processes from loading one batch at once.
  */
 import { type Kysely, sql } from "kysely"
 import { copyLine, type TargetSession, withTargetTransaction } from "../connectors/target-session.ts"
@@ -19,6 +24,7 @@ import { checksumSql, type ColumnKind } from "../target/row-checksum.ts"
 import type { TargetTable } from "../target/tables/target-table.ts"
 import type { BatchRow } from "./ledger.ts"
 import { BatchAccumulator, createRowTransformer, type RejectEntry, type UnitRemapper } from "./row-transformer.ts"
+import { copyLineBuilder } from "./copy-lines.ts"
 
 export interface BatchInput {
   readonly target: DatabaseHandle
@@ -30,6 +36,8 @@ export interface BatchInput {
   readonly batch: BatchRow
   readonly runId: string
   readonly fetchSize: number
+  /** COPY a never-loaded range straight into the target table (default true; false: always stage and upsert). */
+  readonly directFirstLoad?: boolean | undefined
 }
 
 export interface BatchOutcome {
@@ -42,6 +50,13 @@ export interface BatchOutcome {
   readonly sourceChecksum: string
   readonly targetChecksum: string
   readonly error: string | null
+  /** How the rows went in: "direct" (COPY into the target) or "staged" (staging + upsert). */
+  readonly path: "direct" | "staged"
+}
+
+/** Thrown when a source read ends with a different number of rows than the source counts for the range. */
+export class SourceCountMismatch extends Error {
+  readonly code = "SOURCE_COUNT_MISMATCH"
 }
 
 const STAGE = "pm_stage"
@@ -50,76 +65,94 @@ export const loadBatch = async (input: BatchInput): Promise<BatchOutcome> => {
   const { target, batch, table } = input
   const db = target.db
   const started = Date.now()
-  const acc = new BatchAccumulator()
   const decidedUnits = new Map<string, string>()
   const decisions = await db.withSchema("provmerge").selectFrom("review_items").select(["source_key", "decision"])
     .where("batch_id", "=", batch.batch_id).where("kind", "=", "unit").where("decision", "is not", null).execute()
   for (const d of decisions as Array<{ source_key: string; decision: string }>) decidedUnits.set(d.source_key, d.decision)
-  const transform = createRowTransformer({ mapping: input.mapping, context: input.context, remapper: input.remapper, target: table, decidedUnits })
-  const staged = new Map<number, { hash: string; unit: string; values: Array<string | null> }>()
+  const transformer = () => createRowTransformer({ mapping: input.mapping, context: input.context, remapper: input.remapper, target: table, decidedUnits })
+  const rangeFilter = sql`source = ${input.context.source} and source_table = ${input.mapping.table}
+    and source_pk between ${batch.key_lo} and ${batch.key_hi}`
 
   return withTargetTransaction(target, async (session) => {
-    await session.query(sql`create temp table ${sql.id(STAGE)} (seq integer primary key, row_hash text not null,
-      failed boolean not null default false, ${sql.join(table.columns.map((c) => sql`${sql.id(c.name)} text`))}) on commit drop`.compile(db))
+    await session.query(sql`select pg_advisory_xact_lock(hashtext(${batch.batch_id}))`.compile(db))
+    const loadedBefore = (await session.query<{ e: boolean }>(
+      sql`select exists (select 1 from ${sql.id(table.name)} where ${rangeFilter}) as e`.compile(db)
+    ))[0]!.e
+    let acc = new BatchAccumulator()
+    let path: "direct" | "staged" = "staged"
+    const loadRejects: RejectEntry[] = []
 
-    // Extract → transform → COPY, one small array of rows at a time.
-    let seq = 0
-    const lines = async function*() {
-      for await (const rows of input.reader.readRange(input.mapping.table, input.mapping.key, input.mapping.columns, { lo: batch.key_lo, hi: batch.key_hi }, input.fetchSize)) {
-        let chunk = ""
-        for (const row of rows) {
-          const out = transform(row, acc)
-          if (out === undefined) continue
-          seq++
-          staged.set(seq, { hash: out.hash, unit: out.unit, values: out.values })
-          chunk += copyLine([String(seq), out.hash, "f", ...out.values])
-        }
-        if (chunk !== "") yield chunk
+    if (!loadedBefore && input.directFirstLoad !== false) {
+      await session.query({ sql: "savepoint pm_direct", parameters: [] })
+      try {
+        await session.copyIn(
+          `COPY ${quoteId(table.name)} (${table.columns.map((c) => quoteId(c.name)).join(", ")}) FROM STDIN`,
+          transformedChunks(input, transformer(), acc, copyLineBuilder(table.columns, "target"))
+        )
+        await session.query({ sql: "release savepoint pm_direct", parameters: [] })
+        path = "direct"
+      } catch (error) {
+        await session.query({ sql: "rollback to savepoint pm_direct", parameters: [] })
+        await session.query({ sql: "release savepoint pm_direct", parameters: [] })
+        if (!isRowError(error)) throw error
+        acc = new BatchAccumulator() // a row the target refuses: start again on the staging path
       }
     }
-    await session.copyIn(
-      `COPY ${STAGE} (seq, row_hash, failed, ${table.columns.map((c) => quoteId(c.name)).join(", ")}) FROM STDIN`,
-      lines()
-    )
 
-    // Upsert; a data error isolates its row by halving the range (as pgloader does).
-    const loadRejects: RejectEntry[] = []
-    await mergeRange(session, db, table, 1, seq, async (badSeq, message) => {
-      const row = staged.get(badSeq)!
-      acc.checksum.xorHex(row.hash)
-      const tally = acc.tally(row.unit)
-      tally.checksum.xorHex(row.hash)
-      tally.rejected++
-      const sourceKey = row.values[4] ?? ""
-      loadRejects.push({
-        sourceKey,
-        unit: row.unit,
-        stage: "load",
-        code: "LOAD_FAILED",
-        column: null,
-        message,
-        rawValue: null,
-        rawRow: Object.fromEntries(table.columns.map((c, i) => [c.name, row.values[i]]))
+    if (path === "staged") {
+      await session.query(sql`create temp table ${sql.id(STAGE)} (seq integer primary key, row_hash text not null,
+        failed boolean not null default false, ${sql.join(table.columns.map((c) => sql`${sql.id(c.name)} text`))}) on commit drop`.compile(db))
+      const stageLine = copyLineBuilder(table.columns, "staging")
+      await session.copyIn(
+        `COPY ${STAGE} (seq, row_hash, failed, ${table.columns.map((c) => quoteId(c.name)).join(", ")}) FROM STDIN`,
+        transformedChunks(input, transformer(), acc, (values, hash, seq) => `${seq}\t${hash}\tf\t${stageLine(values)}`)
+      )
+
+      // Upsert; a data error isolates its row by halving the range (as pgloader does).
+      await mergeRange(session, db, table, 1, acc.staged, async (badSeq, message) => {
+        const row = (await session.query<Record<string, string | null>>(sql`select * from ${sql.id(STAGE)} where seq = ${badSeq}`.compile(db)))[0]!
+        const hash = row.row_hash!
+        const unit = row.accounting_unit ?? ""
+        acc.checksum.xorHex(hash)
+        const tally = acc.tally(unit)
+        tally.checksum.xorHex(hash)
+        tally.rejected++
+        loadRejects.push({
+          sourceKey: row.source_key ?? "",
+          unit,
+          stage: "load",
+          code: "LOAD_FAILED",
+          column: null,
+          message,
+          rawValue: null,
+          rawRow: Object.fromEntries(table.columns.map((c) => [c.name, row[c.name] ?? null]))
+        })
       })
-    })
-    staged.clear()
+
+      // Rows of this range that the source no longer yields (deleted, or now rejected) leave the target.
+      if (loadedBefore) {
+        await session.query(sql`delete from ${sql.id(table.name)} as t where ${rangeFilter}
+          and not exists (select 1 from ${sql.id(STAGE)} s where s.id::uuid = t.id and not s.failed)`.compile(db))
+      }
+    }
+
+    // The source must count as many rows in the range as were read: a short read is never verified.
+    const sourceCount = await input.reader.countRange(input.mapping.table, input.mapping.key, { lo: batch.key_lo, hi: batch.key_hi })
+    if (sourceCount !== acc.read) {
+      throw new SourceCountMismatch(
+        `the source counts ${sourceCount} rows in ${input.mapping.table} ${batch.key_lo}–${batch.key_hi} but ${acc.read} were read ` +
+          "(rows changed while reading, or the read was cut short); the batch is retried"
+      )
+    }
+
     const rejects = [...acc.rejects, ...loadRejects]
-
-    // Rows of this range that the source no longer yields (deleted, or now rejected) leave the target.
-    await session.query(sql`delete from ${sql.id(table.name)} as t
-      where t.source = ${input.context.source} and t.source_table = ${input.mapping.table}
-        and t.source_pk between ${batch.key_lo} and ${batch.key_hi}
-        and not exists (select 1 from ${sql.id(STAGE)} s where s.id::uuid = t.id and not s.failed)`.compile(db))
-
     await replaceRejects(session, db, batch, input.context.source, input.mapping.table, rejects)
     const review = await replaceUnitReviews(session, db, batch, input.context.source, input.mapping.table, acc)
     await replaceBatchUnits(session, db, batch.batch_id, acc)
 
     // Verify: what the target now holds for this range against what the source side sent.
     const check = (await session.query<{ n: string; c: string }>(
-      sql`select count(*)::text as n, ${checksumSql(table.columns)} as c from ${sql.id(table.name)}
-        where source = ${input.context.source} and source_table = ${input.mapping.table}
-          and source_pk between ${batch.key_lo} and ${batch.key_hi}`.compile(db)
+      sql`select count(*)::text as n, ${checksumSql(table.columns)} as c from ${sql.id(table.name)} where ${rangeFilter}`.compile(db)
     ))[0]!
     const loaded = acc.staged - loadRejects.length
     const sourceChecksum = acc.checksum.value
@@ -152,9 +185,31 @@ export const loadBatch = async (input: BatchInput): Promise<BatchOutcome> => {
       review,
       sourceChecksum,
       targetChecksum: check.c,
-      error
+      error,
+      path
     }
   })
+}
+
+/**
+ * The source range read, transformed and turned into COPY text, one chunk per fetched array of
+ * rows (rejected rows are accounted in `acc` and produce no line). Synchronous inside a chunk.
+ */
+async function* transformedChunks(
+  input: BatchInput,
+  transform: ReturnType<typeof createRowTransformer>,
+  acc: BatchAccumulator,
+  line: (values: ReadonlyArray<string | null>, hash: string, seq: number) => string
+): AsyncGenerator<string, void, undefined> {
+  const { mapping, batch } = input
+  for await (const rows of input.reader.readRange(mapping.table, mapping.key, mapping.columns, { lo: batch.key_lo, hi: batch.key_hi }, input.fetchSize)) {
+    let chunk = ""
+    for (let i = 0; i < rows.length; i++) {
+      const out = transform(rows[i]!, acc)
+      if (out !== undefined) chunk += line(out.values, out.hash, acc.staged)
+    }
+    if (chunk !== "") yield chunk
+  }
 }
 
 const quoteId = (name: string) => `"${name.replace(/"/g, '""')}"`

@@ -3,6 +3,7 @@
  * Plain synchronous code (no promises, no Effect allocations): it runs millions of times.
  * Every row comes out as exactly one of: a staged row, or a reject with a stable code.
  */
+import { hash } from "node:crypto"
 import type { CanonicalRecord, OldUnitRef } from "../mappings/canonical-records.ts"
 import type { RejectCode } from "../mappings/reject-codes.ts"
 import { sourceKeyOf, type MappingContext, type SourceRow, type TableMapping } from "../mappings/vendor-mapping.ts"
@@ -76,6 +77,18 @@ export const createRowTransformer = (options: {
   const { mapping, context, remapper, target } = options
   const decidedUnits = options.decidedUnits ?? new Map<string, string>()
   const keyColumn = mapping.key
+  const rejectRow = (
+    batch: BatchAccumulator,
+    tally: UnitTally,
+    row: SourceRow,
+    sourceKey: string,
+    unit: string,
+    entry: Omit<RejectEntry, "sourceKey" | "unit" | "rawRow">
+  ): undefined => {
+    tally.rejected++
+    batch.rejects.push({ ...entry, sourceKey, unit, rawRow: row })
+    return undefined
+  }
   return (row: SourceRow, batch: BatchAccumulator): StagedRow | undefined => {
     batch.read++
     const pk = String(row[keyColumn])
@@ -83,26 +96,25 @@ export const createRowTransformer = (options: {
     const unitKey = mapping.accountingUnit(row)
     const tally = batch.tally(unitKey)
     tally.read++
-    const reject = (entry: Omit<RejectEntry, "sourceKey" | "unit" | "rawRow">) => {
-      tally.rejected++
-      batch.rejects.push({ ...entry, sourceKey, unit: unitKey, rawRow: row })
-      return undefined
-    }
     let mapped
     try {
       mapped = mapping.toRecord(row, context)
     } catch (error) {
       // A mapping must not throw; if one does, the row is still accounted for.
-      return reject({ stage: "decode", code: "MISSING_REQUIRED", column: null, message: `mapping failed: ${(error as Error).message}`, rawValue: null })
+      return rejectRow(batch, tally, row, sourceKey, unitKey, {
+        stage: "decode", code: "MISSING_REQUIRED", column: null, message: `mapping failed: ${(error as Error).message}`, rawValue: null
+      })
     }
     if (!mapped.ok) {
-      return reject({ stage: "decode", code: mapped.code, column: mapped.column, message: mapped.message, rawValue: rawText(mapped.value) })
+      return rejectRow(batch, tally, row, sourceKey, unitKey, {
+        stage: "decode", code: mapped.code, column: mapped.column, message: mapped.message, rawValue: rawText(mapped.value)
+      })
     }
     const record: CanonicalRecord = mapped.record
     const decided = decidedUnits.size === 0 ? undefined : decidedUnits.get(sourceKey)
     const answer = (decided === undefined ? undefined : remapper.chosen(decided)) ?? resolveUnit(remapper, record.unit)
     if (answer.status === "unknown") {
-      return reject({
+      return rejectRow(batch, tally, row, sourceKey, unitKey, {
         stage: "remap",
         code: "UNIT_UNKNOWN",
         column: null,
@@ -121,11 +133,22 @@ export const createRowTransformer = (options: {
       accountingUnit: unitKey,
       unit: answer
     })
-    const hash = batch.checksum.addRow(values)
+    const hash = rowHash(values)
+    batch.checksum.xorHex(hash)
     tally.checksum.xorHex(hash)
     batch.staged++
     return { values, hash, unit: unitKey }
   }
+}
+
+/**
+ * The 16-hex-digit row hash of target/row-checksum.ts (md5 of the values joined by U+001F, NULL
+ * as \N), with the one-shot `crypto.hash`, which is cheaper per row than a Hash object.
+ */
+export const rowHash = (values: ReadonlyArray<string | null>): string => {
+  let text = values.length === 0 ? "" : values[0] ?? "\\N"
+  for (let i = 1; i < values.length; i++) text += "\u001f" + (values[i] ?? "\\N")
+  return hash("md5", text, "hex").slice(0, 16)
 }
 
 const NO_UNIT: UnitAnswer = { status: "none", candidates: [] }

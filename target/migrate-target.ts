@@ -6,10 +6,12 @@ import type { Kysely } from "kysely"
 import { type Migration, Migrator } from "kysely/migration"
 import * as unifiedSystem from "./migrations/001-unified-system.ts"
 import * as migrationLedger from "./migrations/002-migration-ledger.ts"
+import * as batchRangeIndexes from "./migrations/003-batch-range-indexes.ts"
 
 const migrations: Record<string, Migration> = {
   "001-unified-system": unifiedSystem,
-  "002-migration-ledger": migrationLedger
+  "002-migration-ledger": migrationLedger,
+  "003-batch-range-indexes": batchRangeIndexes
 }
 
 export const migrateTarget = async (db: Kysely<any>): Promise<ReadonlyArray<string>> => {

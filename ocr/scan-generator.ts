@@ -250,13 +250,18 @@ const wrap = (g: SKRSContext2D, text: string, width: number): Array<string> => {
  * Renders the pages of a spec to clean greyscale PNGs (300 dpi A4) and returns the text of each page
  * in reading order, as wrapped on the page (the OCR ground truth).
  */
-export const renderSpec = (spec: ScanSpec): { pages: Array<Buffer>; truthPages: Array<string>; truthPagesByRow: Array<string> } => {
+export const renderSpec = (
+  spec: ScanSpec,
+  options: { readonly images?: boolean } = {}
+): { pages: Array<Buffer>; truthPages: Array<string>; truthPagesByRow: Array<string> } => {
+  // Without images only the layout (line wrapping) is computed: a tiny canvas serves for measuring.
+  const images = options.images ?? true
   registerFonts()
   const pages: Array<Buffer> = []
   const truthPages: Array<string> = []
   const truthPagesByRow: Array<string> = []
   for (const layout of spec.layoutPages) {
-    const canvas = createCanvas(PAGE_WIDTH_PX, PAGE_HEIGHT_PX)
+    const canvas = images ? createCanvas(PAGE_WIDTH_PX, PAGE_HEIGHT_PX) : createCanvas(1, 1)
     const g = canvas.getContext("2d")
     g.fillStyle = "#ffffff"
     g.fillRect(0, 0, PAGE_WIDTH_PX, PAGE_HEIGHT_PX)
@@ -292,12 +297,12 @@ export const renderSpec = (spec: ScanSpec): { pages: Array<Buffer>; truthPages: 
         y[column] += size * 1.45
         const w = g.measureText(text).width
         const x = line.align === "center" ? x0 + (width - w) / 2 : x0 + (i === 0 ? indent : 0)
-        g.fillText(text, x, y[column])
+        if (images) g.fillText(text, x, y[column])
         ;(column === "left" ? zone.left : column === "right" ? zone.right : zone.lines).push(text)
         zone.placed.push({ text, y: y[column], right: column === "right", size })
       })
     }
-    pages.push(canvas.toBuffer("image/png"))
+    if (images) pages.push(canvas.toBuffer("image/png"))
     truthPages.push(zones.flatMap((z) => [...z.left, ...z.right, ...z.lines]).join("\n").normalize("NFC"))
     // The other valid reading of a two-column zone: row by row, left text then right text.
     const byRow = zones.flatMap((z) => {

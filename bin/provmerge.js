@@ -9,4 +9,8 @@ if (major < 22 || (major === 22 && minor < 18)) {
   )
   process.exit(2)
 }
+// Cache compiled code between runs (Node stores it under the OS temp dir); a cold start strips
+// and compiles every module, a warm one reuses them.
+const { enableCompileCache } = await import("node:module")
+enableCompileCache?.()
 await import("../cli/main.ts")

@@ -5,19 +5,20 @@
 import { Effect } from "effect"
 import { Command } from "effect/cli"
 import { NodeRuntime, NodeServices } from "@effect/platform-node"
-import { TOOL_VERSION } from "../pipelines/run-job.ts"
+import { TOOL_VERSION } from "../pipelines/tool-version.ts"
 import { reportFailure } from "./exit-status.ts"
 import { rerunCommand } from "./commands/rerun.ts"
 import { runCommand } from "./commands/run.ts"
 import { statusCommand } from "./commands/status.ts"
 import { reviewCommand } from "./commands/review.ts"
+import { demoCommand } from "./commands/demo.ts"
 
 const provmerge = Command.make("provmerge").pipe(
   Command.withDescription(
     "Moves a pre-merger province's data (TTHC dossiers, civil status, citizens, officials' accounts, scanned results) " +
       "into the unified provincial system, and writes the reconciliation workbook reviewers sign off."
   ),
-  Command.withSubcommands([runCommand, statusCommand, rerunCommand, reviewCommand])
+  Command.withSubcommands([demoCommand, runCommand, statusCommand, rerunCommand, reviewCommand])
 )
 
 Command.run(provmerge, { version: TOOL_VERSION }).pipe(

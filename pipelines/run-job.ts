@@ -39,7 +39,8 @@ import type { ProgressSink } from "./progress-events.ts"
 import { type JobUnits, loadJobUnits } from "./unit-remapper.ts"
 import { writeRunWorkbook } from "./reconcile.ts"
 
-export const TOOL_VERSION = "0.1.0"
+import { TOOL_VERSION } from "./tool-version.ts"
+export { TOOL_VERSION }
 
 export interface RunOptions {
   readonly progress: ProgressSink

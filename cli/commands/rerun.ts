@@ -1,10 +1,7 @@
 /** `provmerge rerun`: load chosen batches again (one batch, or every failed one). */
 import { Effect } from "effect"
 import { Command, Flag } from "effect/cli"
-import { loadJob } from "../../pipelines/job-config.ts"
-import { getBatch } from "../../pipelines/ledger.ts"
-import { BatchNotFound } from "../../pipelines/errors.ts"
-import { openTarget, runJob } from "../../pipelines/run-job.ts"
+import { pipelines } from "../lazy-pipelines.ts"
 import { makeProgressSink } from "../progress-display.ts"
 import { jobFileArgument, logFormatFlag, maskFlag, optionValue, targetFlag } from "../shared-flags.ts"
 import { failWhen, usageError } from "../exit-status.ts"
@@ -27,6 +24,7 @@ export const rerunCommand = Command.make(
       if ((batchId === undefined) === !flags.failed) {
         return yield* usageError("Give either --batch <id> or --failed (with optional --source / --table).")
       }
+      const { loadJob, getBatch, BatchNotFound, openTarget, runJob } = yield* pipelines
       const job = yield* loadJob(flags.job, { target: optionValue(flags.target) })
       if (batchId !== undefined) {
         const exists = yield* Effect.scoped(Effect.gen(function*() {

@@ -2,8 +2,7 @@
 import { userInfo } from "node:os"
 import { Effect } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { applyReview } from "../../pipelines/apply-review.ts"
-import { loadJob } from "../../pipelines/job-config.ts"
+import { pipelines } from "../lazy-pipelines.ts"
 import { makeProgressSink } from "../progress-display.ts"
 import { logFormatFlag, optionValue, targetFlag } from "../shared-flags.ts"
 import { failWhen } from "../exit-status.ts"
@@ -19,6 +18,7 @@ const applyCommand = Command.make(
   },
   (flags) =>
     Effect.gen(function*() {
+      const { loadJob, applyReview } = yield* pipelines
       const job = yield* loadJob(flags.job, { target: optionValue(flags.target) })
       const progress = makeProgressSink(flags.logFormat)
       const result = yield* applyReview(job, flags.workbook, { reviewer: optionValue(flags.reviewer) ?? userInfo().username, progress })

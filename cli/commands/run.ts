@@ -1,9 +1,8 @@
 /** `provmerge run <job.json>`: migrate (or resume migrating) one new province. */
 import { Effect } from "effect"
 import { Command } from "effect/cli"
-import { loadJob } from "../../pipelines/job-config.ts"
-import { runJob } from "../../pipelines/run-job.ts"
 import { makeProgressSink } from "../progress-display.ts"
+import { pipelines } from "../lazy-pipelines.ts"
 import { jobFileArgument, logFormatFlag, maskFlag, optionValue, targetFlag } from "../shared-flags.ts"
 import { failWhen } from "../exit-status.ts"
 
@@ -12,6 +11,7 @@ export const runCommand = Command.make(
   { job: jobFileArgument, target: targetFlag, logFormat: logFormatFlag, mask: maskFlag },
   (flags) =>
     Effect.gen(function*() {
+      const { loadJob, runJob } = yield* pipelines
       const job = yield* loadJob(flags.job, { target: optionValue(flags.target) })
       const progress = makeProgressSink(flags.logFormat)
       const result = yield* runJob(job, { progress, command: "run", maskIdentifiers: flags.mask }).pipe(Effect.ensuring(Effect.sync(() => progress.close())))

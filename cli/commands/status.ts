@@ -1,9 +1,8 @@
 /** `provmerge status`: the ledger, per source, table and state, with throughput and ETA. */
 import { Effect } from "effect"
 import { Command, Flag } from "effect/cli"
-import { loadJob } from "../../pipelines/job-config.ts"
-import { type BatchRow, listBatches } from "../../pipelines/ledger.ts"
-import { openTarget } from "../../pipelines/run-job.ts"
+import type { BatchRow } from "../../pipelines/ledger.ts"
+import { pipelines } from "../lazy-pipelines.ts"
 import { jobFileArgument, optionValue, targetFlag } from "../shared-flags.ts"
 
 export interface TableStatus {
@@ -81,6 +80,7 @@ export const statusCommand = Command.make(
   },
   (flags) =>
     Effect.gen(function*() {
+      const { loadJob, listBatches, openTarget } = yield* pipelines
       const job = yield* loadJob(flags.job, { target: optionValue(flags.target) })
       const batches = yield* Effect.scoped(Effect.gen(function*() {
         const target = yield* openTarget(job)

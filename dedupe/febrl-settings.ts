@@ -89,13 +89,18 @@ export function prepareFebrlTable(records: readonly FebrlRecord[]): FebrlTable {
 
 type Col = (t: FebrlTable) => StringColumn
 
-/** Exact / Jaro–Winkler levels / else, optionally TF-adjusted on exact. */
-function fuzzyText(name: string, col: Col, thresholds: readonly number[], tf: boolean): Comparison<FebrlTable> {
+/**
+ * Exact / Jaro–Winkler levels / else, optionally TF-adjusted on exact; with `swappedWith`, a
+ * level for a value found in the other column of the other record (address lines swapped).
+ */
+function fuzzyText(name: string, col: Col, thresholds: readonly number[], tf: boolean, swappedWith?: Col): Comparison<FebrlTable> {
+  const swapLevel = 2 + thresholds.length
   return {
     name,
     levels: [
       { label: "exact", termFrequency: tf },
       ...thresholds.map((t) => ({ label: `Jaro-Winkler >= ${t}` })),
+      ...(swappedWith !== undefined ? [{ label: "matches the other record's other line (swapped)" }] : []),
       { label: "different" }
     ],
     compare(t, a, b) {
@@ -106,6 +111,13 @@ function fuzzyText(name: string, col: Col, thresholds: readonly number[], tf: bo
       if (x === y) return 1
       const s = jaroWinkler(c.values[x]!, c.values[y]!)
       for (let k = 0; k < thresholds.length; k++) if (s >= thresholds[k]!) return 2 + k
+      if (swappedWith !== undefined) {
+        const o = swappedWith(t)
+        const ox = o.codes[a]!
+        const oy = o.codes[b]!
+        if ((oy >= 0 && jaroWinkler(c.values[x]!, o.values[oy]!) >= 0.9) || (ox >= 0 && jaroWinkler(o.values[ox]!, c.values[y]!) >= 0.9)) return swapLevel
+        return swapLevel + 1
+      }
       return 2 + thresholds.length
     },
     termFrequency(t, a, b) {
@@ -201,8 +213,8 @@ export function febrlSettings(useSocSecId: boolean): LinkageSettings<FebrlTable>
     namePart("surname", (t) => t.surname, (t) => t.given),
     codeEdits("date_of_birth", (t) => t.dob, true),
     exactOnly("street_number", (t) => t.streetNumber),
-    fuzzyText("address_1", (t) => t.address1, [0.9, 0.75], false),
-    fuzzyText("address_2", (t) => t.address2, [0.9, 0.75], false),
+    fuzzyText("address_1", (t) => t.address1, [0.9, 0.75], false, (t) => t.address2),
+    fuzzyText("address_2", (t) => t.address2, [0.9, 0.75], false, (t) => t.address1),
     fuzzyText("suburb", (t) => t.suburb, [0.9], true),
     codeEdits("postcode", (t) => t.postcode, false),
     exactOnly("state", (t) => t.state)
@@ -219,6 +231,22 @@ export function febrlSettings(useSocSecId: boolean): LinkageSettings<FebrlTable>
       { kind: "key", name: "postcode + street_number", deactivates: ["postcode", "street_number"], key: key2((t) => t.postcode, (t) => t.streetNumber) },
       { kind: "key", name: "surname + suburb", deactivates: ["surname", "suburb"], key: key2((t) => t.surname, (t) => t.suburb) },
       { kind: "key", name: "given_name + address_1", deactivates: ["given_name", "address_1"], key: key2((t) => t.given, (t) => t.address1) },
+      { kind: "key", name: "address_1 + suburb", deactivates: ["address_1", "suburb"], key: key2((t) => t.address1, (t) => t.suburb) },
+      { kind: "key", name: "street_number + address_1", deactivates: ["street_number", "address_1"], key: key2((t) => t.streetNumber, (t) => t.address1) },
+      { kind: "key", name: "given_name + suburb", deactivates: ["given_name", "suburb"], key: key2((t) => t.given, (t) => t.suburb) },
+      { kind: "key", name: "surname + postcode", deactivates: ["surname", "postcode"], key: key2((t) => t.surname, (t) => t.postcode) },
+      { kind: "key", name: "address_1 + postcode", deactivates: ["address_1", "postcode"], key: key2((t) => t.address1, (t) => t.postcode) },
+      { kind: "key", name: "address_2 + postcode", deactivates: ["address_2", "postcode"], key: key2((t) => t.address2, (t) => t.postcode) },
+      {
+        kind: "key",
+        name: "given_name and surname in either order",
+        deactivates: ["given_name", "surname"],
+        key: (t, i) => {
+          const g = t.givenPrefix[i]!
+          const s = t.surnamePrefix[i]!
+          return blockKey(Math.min(g, s), Math.max(g, s), t.suburb.codes[i]!)
+        }
+      },
       {
         kind: "key",
         name: "given prefix + surname prefix + birth year",

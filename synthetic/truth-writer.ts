@@ -59,7 +59,7 @@ class LineFile {
 
 /** A JSON line of a record: undefined fields dropped, password hashes never written. */
 const recordJson = (record: CanonicalRecord): string =>
-  JSON.stringify(record, (key, value) => (key === "passwordHash" ? undefined : value))
+  record.kind === "account" ? JSON.stringify({ ...record, passwordHash: undefined }) : JSON.stringify(record)
 
 export interface TruthCounts {
   readonly read: number

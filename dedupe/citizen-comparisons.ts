@@ -6,7 +6,7 @@
  */
 import type { CitizenTable, IntLists } from "./citizen-table.ts"
 import type { Comparison } from "./linkage-settings.ts"
-import { hammingDistance, isAdjacentTransposition, jaroWinkler } from "./string-similarity.ts"
+import { hammingDistance, isAdjacentTransposition, jaroWinkler, withinOneEdit } from "./string-similarity.ts"
 
 type T = CitizenTable
 
@@ -38,6 +38,13 @@ function foldedSimilarity(t: T, x: number, y: number): number {
   return s
 }
 
+/** One typo apart (both at least three letters): "lien"/"linn", "van"/"vah". */
+function oneEditApart(t: T, x: number, y: number): boolean {
+  const sx = t.folded.values[x]!
+  const sy = t.folded.values[y]!
+  return sx.length >= 3 && sy.length >= 3 && withinOneEdit(sx, sy)
+}
+
 function listContains(lists: IntLists, i: number, v: number): boolean {
   const e = lists.offsets[i + 1]!
   for (let k = lists.offsets[i]!; k < e; k++) if (lists.values[k] === v) return true
@@ -57,7 +64,7 @@ function namePartLevel(t: T, exact: Int32Array, folded: Int32Array, a: number, b
   const fa = folded[a]!
   const fb = folded[b]!
   if (fa === fb) return t.nameHasDiacritics[a] === 0 || t.nameHasDiacritics[b] === 0 ? 2 : 3
-  if (foldedSimilarity(t, fa, fb) >= 0.88) return 4
+  if (foldedSimilarity(t, fa, fb) >= 0.88 || oneEditApart(t, fa, fb)) return 4
   if (listContains(t.nameTokens, b, fa) || listContains(t.nameTokens, a, fb)) return 5
   return 6
 }
@@ -79,7 +86,7 @@ export function middleLevel(t: T, a: number, b: number): number {
   if (fa === fb) return t.nameHasDiacritics[a] === 0 || t.nameHasDiacritics[b] === 0 ? 2 : 3
   const sa = t.folded.values[fa]!
   const sb = t.folded.values[fb]!
-  if (sa.includes(sb) || sb.includes(sa) || foldedSimilarity(t, fa, fb) >= 0.9) return 5
+  if (sa.includes(sb) || sb.includes(sa) || foldedSimilarity(t, fa, fb) >= 0.9 || oneEditApart(t, fa, fb)) return 5
   return 6
 }
 
@@ -126,6 +133,7 @@ export function birthDateLevel(t: T, a: number, b: number): number {
     if (ma === db && da === mb) return 2
   }
   if (oneDateTypo(ya * 10000 + ma * 100 + da, yb * 10000 + mb * 100 + db)) return 4
+  if (ya === yb && ma === mb && (da - db === 1 || db - da === 1)) return 4
   return ya === yb ? 5 : 6
 }
 
@@ -215,7 +223,24 @@ export const fatherLevel = (t: T, a: number, b: number): number =>
 export const motherLevel = (t: T, a: number, b: number): number =>
   parentLevel(t, t.motherName, t.motherFolded, t.motherGivenFolded, t.motherSurnameFolded, a, b)
 
-/** All twelve levels, in the order of `citizenComparisons`. */
+/**
+ * Parent and child: one record names the other's full name as its father or mother. A son
+ * named after his father agrees on name, surname, hometown and address; this catches him.
+ */
+export function namedAsParentLevel(t: T, a: number, b: number): number {
+  const na = t.fullNameFolded[a]!
+  const nb = t.fullNameFolded[b]!
+  if (na < 0 || nb < 0) return 0
+  const fa = t.fatherFolded[a]!
+  const fb = t.fatherFolded[b]!
+  const ma = t.motherFolded[a]!
+  const mb = t.motherFolded[b]!
+  if (fa < 0 && fb < 0 && ma < 0 && mb < 0) return 0
+  return fa === nb || fb === na || ma === nb || mb === na ? 1 : 2
+}
+export const NAMED_AS_PARENT = 1
+
+/** All levels, in the order of `citizenComparisons`. */
 export function citizenLevels(t: T, a: number, b: number, out: Uint8Array, o: number): void {
   out[o] = surnameLevel(t, a, b)
   out[o + 1] = middleLevel(t, a, b)
@@ -229,13 +254,14 @@ export function citizenLevels(t: T, a: number, b: number, out: Uint8Array, o: nu
   out[o + 9] = fatherLevel(t, a, b)
   out[o + 10] = motherLevel(t, a, b)
   out[o + 11] = exactLevel(t.phone, a, b)
+  out[o + 12] = namedAsParentLevel(t, a, b)
 }
 
 const NAME_LEVELS = [
   { label: "exact", termFrequency: true },
   { label: "same letters, one record typed without diacritics", termFrequency: true },
   { label: "same letters, different diacritics" },
-  { label: "similar spelling (Jaro-Winkler >= 0.88 without diacritics)" },
+  { label: "similar spelling (one typo, or Jaro-Winkler >= 0.88 without diacritics)" },
   { label: "found elsewhere in the other name (order swapped)" },
   { label: "different" }
 ]
@@ -288,7 +314,7 @@ export const citizenComparisons: readonly Comparison<T>[] = [
       { label: "exact" },
       { label: "day and month swapped" },
       { label: "same year, one record has the year only" },
-      { label: "one digit typo or transposition" },
+      { label: "one digit typo, transposition or a day off" },
       { label: "same year, different day/month" },
       { label: "different" }
     ],
@@ -311,5 +337,10 @@ export const citizenComparisons: readonly Comparison<T>[] = [
   },
   { name: "father_name", levels: PARENT_LEVELS, compare: fatherLevel },
   { name: "mother_name", levels: PARENT_LEVELS, compare: motherLevel },
-  { name: "phone", levels: SAME_DIFFERENT, compare: (t, a, b) => exactLevel(t.phone, a, b) }
+  { name: "phone", levels: SAME_DIFFERENT, compare: (t, a, b) => exactLevel(t.phone, a, b) },
+  {
+    name: "named_as_parent",
+    levels: [{ label: "one record names the other as its father or mother" }, { label: "no" }],
+    compare: namedAsParentLevel
+  }
 ]

@@ -3,7 +3,7 @@
  * Vietnamese names, dates and IDs actually get dirty), the blocking rules, the deterministic
  * rules for the prior and the CCCD identity constraint.
  */
-import { citizenComparisons, citizenLevels, NAME_PART_DIFFERENT } from "./citizen-comparisons.ts"
+import { citizenComparisons, citizenLevels, NAME_PART_DIFFERENT, NAMED_AS_PARENT } from "./citizen-comparisons.ts"
 import type { CitizenTable } from "./citizen-table.ts"
 import { blockKey, type LinkageSettings, type SortedNeighbourhoodRule } from "./linkage-settings.ts"
 import { hammingDistance, isAdjacentTransposition } from "./string-similarity.ts"
@@ -54,7 +54,7 @@ function countingSort(items: Int32Array, key: (i: number) => number, range: numb
 
 export const citizenComparisonNames = [
   "surname", "middle_name", "given_name", "birth_date", "gender", "cccd", "cmnd", "hometown", "residence",
-  "father_name", "mother_name", "phone"
+  "father_name", "mother_name", "phone", "named_as_parent"
 ] as const
 
 export interface CitizenSettingsOptions {
@@ -133,7 +133,14 @@ export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSe
         // A given name (tên) does not change; siblings and twins share everything else.
         name: "given names entirely different (not a typo, accent variant or reordering)",
         comparison: "given_name",
-        level: NAME_PART_DIFFERENT
+        level: NAME_PART_DIFFERENT,
+        unlessExact: ["cccd", "cmnd", "phone"]
+      },
+      {
+        name: "one record names the other as its parent (father and son of the same name)",
+        comparison: "named_as_parent",
+        level: NAMED_AS_PARENT,
+        unlessExact: ["cccd", "cmnd"]
       }
     ],
     identity: {

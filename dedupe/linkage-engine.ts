@@ -87,7 +87,12 @@ export function compileScorer<T>(
   const exclusions = (settings.exclusions ?? []).map((r) => {
     const c = comps.findIndex((cmp) => cmp.name === r.comparison)
     if (c < 0) throw new Error(`exclusion rule ${r.name}: unknown comparison ${r.comparison}`)
-    return { c, level: r.level }
+    const unless = (r.unlessExact ?? []).map((name) => {
+      const u = comps.findIndex((cmp) => cmp.name === name)
+      if (u < 0) throw new Error(`exclusion rule ${r.name}: unknown comparison ${name}`)
+      return u
+    })
+    return { c, level: r.level, unless }
   })
   const fill =
     settings.levels ??
@@ -96,7 +101,13 @@ export function compileScorer<T>(
     })
   const scratch = new Uint8Array(C)
   const excluded = (): boolean => {
-    for (let e = 0; e < exclusions.length; e++) if (scratch[exclusions[e]!.c] === exclusions[e]!.level) return true
+    for (let e = 0; e < exclusions.length; e++) {
+      const rule = exclusions[e]!
+      if (scratch[rule.c] !== rule.level) continue
+      let spared = false
+      for (const u of rule.unless) if (scratch[u] === 1) spared = true
+      if (!spared) return true
+    }
     return false
   }
   return {

@@ -83,6 +83,8 @@ export interface ExclusionRule {
   /** The rule holds when this comparison is at this level. */
   readonly comparison: string
   readonly level: number
+  /** The rule does not hold when one of these comparisons is at its strongest level (the same ID number). */
+  readonly unlessExact?: readonly string[]
 }
 
 /** Match weight given to excluded pairs (probability ~1e-18). */

@@ -49,7 +49,10 @@ export function explainPair<T>(
     total += p.weight + tfAdj
     return { comparison: cmp.name, level, label: p.label, m: p.m, u: p.u, weight: p.weight, termFrequencyAdjustment: tfAdj }
   })
-  const excluded = (settings.exclusions ?? []).find((r) => fields.some((f) => f.comparison === r.comparison && f.level === r.level))
+  const levelOf = (name: string) => fields.find((f) => f.comparison === name)?.level
+  const excluded = (settings.exclusions ?? []).find(
+    (r) => levelOf(r.comparison) === r.level && !(r.unlessExact ?? []).some((name) => levelOf(name) === 1)
+  )
   if (excluded !== undefined) {
     const w = priorWeight + EXCLUDED_WEIGHT
     return { a, b, priorWeight, matchWeight: w, probability: probabilityOf(w), fields, excludedBy: excluded.name }

@@ -36,6 +36,10 @@ export const JobConfigSchema = Schema.Struct({
   output: Schema.optional(NonEmpty),
   batchSize: Schema.optional(PositiveInt),
   unitHints: Schema.optional(NonEmpty),
+  /** Old role → new role (null: the role is abolished). Default: DEFAULT_ROLE_MAP. */
+  roleMap: Schema.optional(Schema.Record(Schema.String, Schema.NullOr(Schema.String))),
+  /** CSV of agency successor rules (level, field, name_pattern, target, department, note). Default: the built-in rules. */
+  agencyRules: Schema.optional(NonEmpty),
   lang: Schema.optional(Schema.Literals(["vi", "en"]))
 })
 
@@ -60,6 +64,8 @@ export interface Job {
   readonly outputDir: string
   readonly batchSize: number
   readonly unitHints: string | undefined
+  readonly roleMap: Readonly<Record<string, string | null>> | undefined
+  readonly agencyRules: string | undefined
   readonly lang: "vi" | "en"
   /** sha256 of the job file's content, shown in the workbook header. Never includes secrets in clear. */
   readonly configHash: string
@@ -126,6 +132,8 @@ const resolveJob = (file: string, text: string, config: JobConfigFile, overrides
     outputDir: at(config.output ?? "reports"),
     batchSize: config.batchSize ?? 5000,
     unitHints: config.unitHints === undefined ? undefined : at(config.unitHints),
+    roleMap: config.roleMap,
+    agencyRules: config.agencyRules === undefined ? undefined : at(config.agencyRules),
     lang: config.lang ?? "vi",
     configHash: createHash("sha256").update(text).digest("hex").slice(0, 16)
   }

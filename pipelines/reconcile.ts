@@ -101,9 +101,13 @@ export const summaryRows = async (db: Kysely<any>, names?: UnitNames): Promise<S
   }
   for (const entity of Object.keys(targetTables) as EntityKind[]) {
     const table = targetTables[entity]
-    const merged = entity === "citizen" ? sql<number>`count(*) filter (where match_status = 'merged')` : sql<number>`0`
+    const merged = entity === "citizen"
+      ? sql<number>`count(*) filter (where t.match_status = 'merged')`
+      : entity === "account"
+      ? sql<number>`count(*) filter (where t.merge_status = 'merged')`
+      : sql<number>`0`
     const review = entity === "citizen"
-      ? sql<number>`count(*) filter (where match_status = 'review') + count(r.review_key)`
+      ? sql<number>`count(*) filter (where t.match_status = 'review') + count(r.review_key)`
       : sql<number>`count(r.review_key)`
     const rows = await sql<any>`select t.source, t.source_table, t.accounting_unit as unit, count(*)::int as n, (${merged})::int as merged,
         (${review})::int as review, ${checksumSql(table.columns.map((c) => ({ ...c, name: `t.${c.name}` })))} as checksum
@@ -242,33 +246,45 @@ async function* duplicateRows(db: Kysely<any>): AsyncIterable<DuplicatePairRow> 
   }
 }
 
+/** Accounts that need someone's attention: merged, renamed, disabled, or must reset the password. */
 async function* accountRows(db: Kysely<any>): AsyncIterable<AccountRow> {
   const rows = await db.selectFrom("account_records as r")
-    .leftJoin("official_accounts as a", "a.id", "r.account_id")
+    .innerJoin("official_accounts as a", "a.id", "r.account_id")
     .select([
-      "r.source", "r.username as old_username", "a.username as new_username", "r.full_name", "r.old_commune_code",
-      "a.new_commune_code", "a.status", "a.disabled_reason", "a.must_reset_password", "r.source_key"
+      "r.source", "r.username as old_username", "a.username as new_username", "r.full_name", "r.old_commune_code", "r.old_district_code",
+      "a.new_commune_code", "a.status", "a.disabled_reason", "a.must_reset_password", "a.password_reset_reason", "a.collision_rule",
+      "a.dropped_roles", "r.merge_status", "r.source_key"
     ])
     .orderBy("r.source_key")
     .execute()
   for (const r of rows as any[]) {
-    const action = r.status === "disabled"
+    const renamed = r.new_username !== r.old_username
+    const action: AccountRow["action"] | null = r.status === "disabled"
       ? "disabled"
-      : r.new_username !== null && r.new_username !== r.old_username
+      : r.merge_status === "merged"
+      ? "merged"
+      : renamed
       ? "renamed"
       : r.must_reset_password
       ? "mustReset"
-      : "merged"
+      : null
+    if (action === null) continue
+    const notes = [
+      r.disabled_reason,
+      renamed && r.collision_rule !== "none" ? `username taken: rule ${r.collision_rule}` : null,
+      r.must_reset_password ? r.password_reset_reason ?? "must reset the password" : null,
+      r.dropped_roles?.length ? `roles dropped: ${r.dropped_roles.join(", ")}` : null
+    ].filter((n) => n !== null && n !== "")
     yield {
       source: r.source,
       oldUsername: r.old_username,
       newUsername: r.status === "disabled" ? null : r.new_username,
       fullName: r.full_name,
-      oldUnitCode: r.old_commune_code,
+      oldUnitCode: r.old_commune_code ?? r.old_district_code,
       newUnitCode: r.new_commune_code,
       action,
-      mergedInto: r.new_username,
-      note: r.disabled_reason
+      mergedInto: r.merge_status === "merged" ? r.new_username : null,
+      note: notes.join("; ") || null
     }
   }
 }

@@ -38,6 +38,9 @@ import { planTable } from "./plan-batches.ts"
 import type { ProgressSink } from "./progress-events.ts"
 import { type JobUnits, loadJobUnits } from "./unit-remapper.ts"
 import { writeRunWorkbook } from "./reconcile.ts"
+import { runAgencyStage } from "./map-agency-successors.ts"
+import { runAccountStage } from "./merge-official-accounts.ts"
+import { loadAgencyRules } from "./agency-rules.ts"
 
 import { TOOL_VERSION } from "./tool-version.ts"
 export { TOOL_VERSION }
@@ -150,6 +153,9 @@ export const runJob = (job: Job, options: RunOptions) =>
       if (selected.some((b) => b.entity === "citizen")) citizensTouched = true
       if (selected.some((b) => b.entity === "dossier" || b.entity === "civil_status_event")) dependentsTouched = true
       outcomes.push(...yield* loadBatches(env, selected))
+      if (entities.includes("agency") && (!rerun || selected.some((b) => b.entity === "agency" || b.entity === "account"))) {
+        yield* runConsolidation(env)
+      }
       if (entities.includes("citizen") && (citizensTouched || !rerun || options.forceDedupe === true)) {
         progress.emit({ type: "stage", stage: "dedupe", message: "deduplicating citizens" })
         const summary = yield* Effect.tryPromise({
@@ -189,6 +195,31 @@ export const runJob = (job: Job, options: RunOptions) =>
       failedBatches: failed.map((f) => ({ batchId: f.batchId, error: f.error ?? "" }))
     } satisfies RunResult
   }))
+
+/** Agencies get their successors, then officials' accounts are merged (they need the agencies' levels). */
+const runConsolidation = (env: Environment) =>
+  Effect.gen(function*() {
+    const { target, options: { progress } } = env
+    const rules = yield* Effect.tryPromise({
+      try: () => loadAgencyRules(env.job.agencyRules),
+      catch: (e) => new StageFailed({ stage: "agencies", cause: describeError(e) })
+    })
+    const agencies = yield* Effect.tryPromise({
+      try: () => runAgencyStage(target, env.remapper.catalog, rules),
+      catch: (e) => new StageFailed({ stage: "agencies", cause: describeError(e) })
+    })
+    progress.emit({ type: "stage", stage: "agencies", message: `${agencies.agencies} agencies: ${agencies.placed} with a successor, ${agencies.orphans} to review` })
+    const accounts = yield* Effect.tryPromise({
+      try: () => runAccountStage(target, env.job.roleMap),
+      catch: (e) => new StageFailed({ stage: "accounts", cause: describeError(e) })
+    })
+    progress.emit({
+      type: "stage",
+      stage: "accounts",
+      message: `${accounts.records} source accounts → ${accounts.accounts} accounts (${accounts.merged} merged, ${accounts.disabled} disabled, ` +
+        `${accounts.mustReset} must reset the password, ${accounts.conflicts} conflicts to review)`
+    })
+  })
 
 const selectBatch = (b: BatchRow, options: RunOptions): boolean => {
   if (options.batchIds !== undefined) return options.batchIds.includes(b.batch_id)

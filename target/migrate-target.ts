@@ -7,11 +7,13 @@ import { type Migration, Migrator } from "kysely/migration"
 import * as unifiedSystem from "./migrations/001-unified-system.ts"
 import * as migrationLedger from "./migrations/002-migration-ledger.ts"
 import * as batchRangeIndexes from "./migrations/003-batch-range-indexes.ts"
+import * as successors from "./migrations/004-successors-and-account-merge.ts"
 
 const migrations: Record<string, Migration> = {
   "001-unified-system": unifiedSystem,
   "002-migration-ledger": migrationLedger,
-  "003-batch-range-indexes": batchRangeIndexes
+  "003-batch-range-indexes": batchRangeIndexes,
+  "004-successors-and-account-merge": successors
 }
 
 export const migrateTarget = async (db: Kysely<any>): Promise<ReadonlyArray<string>> => {

@@ -22,6 +22,15 @@ import type { EntityKind } from "../../mappings/canonical-records.ts"
 import { MARIADB_SERVER, POSTGRES_SERVER, scratchDatabase, type ScratchDatabase, uniqueName } from "../support/databases.ts"
 import { readTruthCsv, readTruthRecords } from "../support/truth.ts"
 import { snapshotTarget } from "../support/target-snapshot.ts"
+import JSZip from "jszip"
+import { readFileSync } from "node:fs"
+
+/** Every XML part of an xlsx as one string: what any program opening the file could show. */
+const workbookText = async (path: string): Promise<string> => {
+  const zip = await JSZip.loadAsync(readFileSync(path))
+  const parts = await Promise.all(Object.values(zip.files).filter((f) => !f.dir).map((f) => f.async("string")))
+  return parts.join("\n")
+}
 
 describe("a province migrated from MariaDB and PostgreSQL sources into PostgreSQL", () => {
   let dir: string
@@ -160,6 +169,35 @@ describe("a province migrated from MariaDB and PostgreSQL sources into PostgreSQ
       where applicant_record_id is not null and applicant_citizen_id is null
         and exists (select 1 from citizen_records r where r.id = applicant_record_id)`.execute(handle.db)
     expect(dossiersWithoutMaster.rows[0]!.n).toBe(0)
+  })
+
+  it("merges officials' accounts: every source account has one, district accounts disabled with a reason, unverifiable hashes must reset", async () => {
+    const records = await sql<any>`select r.source_key, r.account_id, r.hash_algorithm, r.password_hash, a.level as agency_level,
+        o.status, o.disabled_reason, o.must_reset_password, o.password_hash as target_hash, o.username
+      from account_records r left join agencies a on a.id = r.agency_id left join official_accounts o on o.id = r.account_id`.execute(handle.db)
+    expect(records.rows.length).toBeGreaterThan(0)
+    for (const r of records.rows) {
+      expect(r.account_id, r.source_key).not.toBeNull()
+      if (r.status === "disabled") expect(r.disabled_reason, r.source_key).toBeTruthy()
+      if (r.target_hash !== null) expect(r.target_hash).toMatch(/^\$2[aby]\$|^\$argon2id\$/)
+    }
+    const md5 = records.rows.filter((r) => r.password_hash !== null && /^[0-9a-f]{32}$/i.test(r.password_hash))
+    expect(md5.length).toBeGreaterThan(0)
+    for (const r of md5) expect(r.must_reset_password, r.source_key).toBe(true)
+    expect(records.rows.some((r) => r.agency_level === "district" && r.status === "disabled")).toBe(true)
+    const usernames = await sql<{ n: number; d: number }>`select count(*)::int as n, count(distinct username)::int as d from official_accounts`.execute(handle.db)
+    expect(usernames.rows[0]!.d).toBe(usernames.rows[0]!.n)
+    const agencies = await sql<{ n: number }>`select count(*)::int as n from agencies a
+      where a.successor_kind is null and not exists (select 1 from provmerge.review_items r where r.kind = 'agency' and r.source_key = a.source_key)`.execute(handle.db)
+    expect(agencies.rows[0]!.n).toBe(0)
+  })
+
+  it("writes a workbook with no password hash anywhere in it", async () => {
+    const hashes = (await sql<{ h: string }>`select password_hash as h from account_records where password_hash is not null`.execute(handle.db)).rows.map((r) => r.h)
+    expect(hashes.length).toBeGreaterThan(0)
+    const text = await workbookText(first.workbook)
+    for (const h of hashes) expect(text.includes(h), "a password hash leaked into the workbook").toBe(false)
+    expect(text).not.toMatch(/\$2[aby]\$\d\d\$/)
   })
 
   it("a second run changes nothing: same rows, same checksums, no batch re-read", async () => {

@@ -77,8 +77,6 @@ interface Environment {
   readonly options: RunOptions
 }
 
-const LOAD_ORDER: ReadonlyArray<ReadonlyArray<EntityKind>> = [["agency", "account", "citizen"], ["dossier", "civil_status_event"]]
-
 export const openTarget = (job: Job) =>
   Effect.acquireRelease(
     Effect.tryPromise({
@@ -132,6 +130,26 @@ const acquireEnvironment = (job: Job, options: RunOptions) =>
     return { job, target, remapper, vendors, reader, runId: randomUUID(), options } satisfies Environment
   })
 
+/** Runs a stage's promise as an Effect whose failure names the stage. */
+const stage = <A>(name: string, work: () => Promise<A>) =>
+  Effect.tryPromise({ try: work, catch: (e) => new StageFailed({ stage: name, cause: describeError(e) }) })
+
+interface PhaseOutcome {
+  readonly outcomes: ReadonlyArray<{ readonly batchId: string; readonly status: "verified" | "failed"; readonly error: string | null }>
+  readonly skipped: number
+  /** Entities of which at least one batch was loaded in this phase. */
+  readonly touched: ReadonlySet<EntityKind>
+}
+
+/** Loads the selected batches of some entities (all sources side by side). */
+const loadPhase = (env: Environment, entities: readonly EntityKind[]) =>
+  Effect.gen(function*() {
+    const all = yield* Effect.promise(() => listBatches(env.target.db, { entities }))
+    const selected = all.filter((b) => selectBatch(b, env.options))
+    const outcomes = yield* loadBatches(env, selected)
+    return { outcomes, skipped: all.length - selected.length, touched: new Set(selected.map((b) => b.entity)) } satisfies PhaseOutcome
+  })
+
 export const runJob = (job: Job, options: RunOptions) =>
   Effect.scoped(Effect.gen(function*() {
     const env = yield* acquireEnvironment(job, options)
@@ -139,53 +157,46 @@ export const runJob = (job: Job, options: RunOptions) =>
     progress.emit({ type: "run_started", runId, job: job.name, target: target.description })
     for (const warning of env.remapper.warnings.slice(0, 20)) progress.emit({ type: "stage", stage: "catalog", message: warning })
     yield* recordRunStart(env)
-    const rerun = options.batchIds !== undefined || options.failedOnly !== undefined
-    if (!rerun) yield* planAll(env)
+    return yield* runPhases(env).pipe(
+      Effect.tapError((e) => recordRunEnd(env, "failed", e.message))
+    )
+  }))
 
-    const outcomes: Array<{ batchId: string; status: "verified" | "failed"; error: string | null }> = []
-    let skipped = 0
-    let citizensTouched = false
-    let dependentsTouched = false
-    for (const entities of LOAD_ORDER) {
-      const all = yield* Effect.promise(() => listBatches(target.db, { entities }))
-      const selected = all.filter((b) => selectBatch(b, options))
-      skipped += all.length - selected.length
-      if (selected.some((b) => b.entity === "citizen")) citizensTouched = true
-      if (selected.some((b) => b.entity === "dossier" || b.entity === "civil_status_event")) dependentsTouched = true
-      outcomes.push(...yield* loadBatches(env, selected))
-      if (entities.includes("agency") && (!rerun || selected.some((b) => b.entity === "agency" || b.entity === "account"))) {
-        yield* runConsolidation(env)
-      }
-      if (entities.includes("citizen") && (citizensTouched || !rerun || options.forceDedupe === true)) {
-        progress.emit({ type: "stage", stage: "dedupe", message: "deduplicating citizens" })
-        const summary = yield* Effect.tryPromise({
-          try: () => runDeduplicationStage(target, options.matcher ?? exactCccdMatcher),
-          catch: (e) => new StageFailed({ stage: "dedupe", cause: describeError(e) })
-        })
-        progress.emit({ type: "stage", stage: "dedupe", message: `${summary.records} records → ${summary.masters} persons (${summary.merged} merged, ${summary.review} to review)` })
-      }
+const runPhases = (env: Environment) =>
+  Effect.gen(function*() {
+    const { job, target, runId, options } = env
+    const { progress } = options
+    const full = options.batchIds === undefined && options.failedOnly === undefined
+    if (full) yield* planAll(env)
+
+    // Phase 1: agencies, accounts and citizens, then what needs all of them.
+    const first = yield* loadPhase(env, ["agency", "account", "citizen"])
+    if (full || first.touched.has("agency") || first.touched.has("account")) yield* runConsolidation(env)
+    if (full || first.touched.has("citizen") || options.forceDedupe === true) {
+      progress.emit({ type: "stage", stage: "dedupe", message: "deduplicating citizens" })
+      const summary = yield* stage("dedupe", () => runDeduplicationStage(target, options.matcher ?? exactCccdMatcher))
+      progress.emit({ type: "stage", stage: "dedupe", message: `${summary.records} records → ${summary.masters} persons (${summary.merged} merged, ${summary.review} to review)` })
     }
-    if (dependentsTouched || citizensTouched) {
-      yield* Effect.tryPromise({
-        try: () => linkCitizenMasters(target),
-        catch: (e) => new StageFailed({ stage: "link", cause: describeError(e) })
-      })
+
+    // Phase 2: dossiers and civil-status events, linked to the citizens' masters.
+    const second = yield* loadPhase(env, ["dossier", "civil_status_event"])
+    if (full || first.touched.has("citizen") || second.touched.size > 0 || options.forceDedupe === true) {
+      yield* stage("link", () => linkCitizenMasters(target))
     }
+
     progress.emit({ type: "stage", stage: "reconcile", message: "writing the reconciliation workbook" })
-    const workbook = yield* Effect.tryPromise({
-      try: () => writeRunWorkbook({ job, target, runId, toolVersion: TOOL_VERSION, maskIdentifiers: options.maskIdentifiers ?? false, unitNames: env.remapper.names }),
-      catch: (e) => new StageFailed({ stage: "reconcile", cause: describeError(e) })
-    })
+    const workbook = yield* stage("reconcile", () =>
+      writeRunWorkbook({ job, target, runId, toolVersion: TOOL_VERSION, maskIdentifiers: options.maskIdentifiers ?? false, unitNames: env.remapper.names })
+    )
+    const outcomes = [...first.outcomes, ...second.outcomes]
+    const skipped = first.skipped + second.skipped
     const failed = outcomes.filter((o) => o.status === "failed")
     const status = failed.length === 0 ? "succeeded" as const : "failed" as const
     const message = failed.length === 0
       ? `${outcomes.length} batches verified, ${skipped} already verified before`
       : `${failed.length} batch(es) failed: ${failed.slice(0, 5).map((f) => f.batchId).join(", ")}${failed.length > 5 ? ", …" : ""}. ` +
         `Fix the cause, then 'provmerge rerun --failed ${job.file}'.`
-    yield* Effect.promise(() =>
-      target.db.withSchema("provmerge").updateTable("runs")
-        .set({ finished_at: sql`now()`, status, message }).where("run_id", "=", runId).execute()
-    )
+    yield* recordRunEnd(env, status, message)
     progress.emit({ type: "run_finished", runId, status, workbook, message })
     return {
       runId,
@@ -194,25 +205,23 @@ export const runJob = (job: Job, options: RunOptions) =>
       batches: { verified: outcomes.length - failed.length, failed: failed.length, skipped },
       failedBatches: failed.map((f) => ({ batchId: f.batchId, error: f.error ?? "" }))
     } satisfies RunResult
-  }))
+  })
+
+const recordRunEnd = (env: Environment, status: "succeeded" | "failed", message: string) =>
+  Effect.promise(() =>
+    env.target.db.withSchema("provmerge").updateTable("runs")
+      .set({ finished_at: sql`now()`, status, message }).where("run_id", "=", env.runId).execute()
+      .catch(() => undefined)
+  )
 
 /** Agencies get their successors, then officials' accounts are merged (they need the agencies' levels). */
 const runConsolidation = (env: Environment) =>
   Effect.gen(function*() {
     const { target, options: { progress } } = env
-    const rules = yield* Effect.tryPromise({
-      try: () => loadAgencyRules(env.job.agencyRules),
-      catch: (e) => new StageFailed({ stage: "agencies", cause: describeError(e) })
-    })
-    const agencies = yield* Effect.tryPromise({
-      try: () => runAgencyStage(target, env.remapper.catalog, rules),
-      catch: (e) => new StageFailed({ stage: "agencies", cause: describeError(e) })
-    })
+    const rules = yield* stage("agencies", () => loadAgencyRules(env.job.agencyRules))
+    const agencies = yield* stage("agencies", () => runAgencyStage(target, env.remapper.catalog, rules))
     progress.emit({ type: "stage", stage: "agencies", message: `${agencies.agencies} agencies: ${agencies.placed} with a successor, ${agencies.orphans} to review` })
-    const accounts = yield* Effect.tryPromise({
-      try: () => runAccountStage(target, env.job.roleMap),
-      catch: (e) => new StageFailed({ stage: "accounts", cause: describeError(e) })
-    })
+    const accounts = yield* stage("accounts", () => runAccountStage(target, env.job.roleMap))
     progress.emit({
       type: "stage",
       stage: "accounts",

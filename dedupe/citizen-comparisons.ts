@@ -236,7 +236,11 @@ export function namedAsParentLevel(t: T, a: number, b: number): number {
   const ma = t.motherFolded[a]!
   const mb = t.motherFolded[b]!
   if (fa < 0 && fb < 0 && ma < 0 && mb < 0) return 0
-  return fa === nb || fb === na || ma === nb || mb === na ? 1 : 2
+  // b is a's parent when a names b's name as its parent and b does not name that same parent
+  // (two records of a son named after his father both name the father).
+  const parent = (fa >= 0 && fa === nb && fb !== fa) || (fb >= 0 && fb === na && fa !== fb) ||
+    (ma >= 0 && ma === nb && mb !== ma) || (mb >= 0 && mb === na && ma !== mb)
+  return parent ? 1 : 2
 }
 export const NAMED_AS_PARENT = 1
 

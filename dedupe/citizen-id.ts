@@ -17,6 +17,8 @@ export const CCCD_PROVINCE_CODES: ReadonlySet<string> = new Set([
   "089", "091", "092", "093", "094", "095", "096"
 ])
 
+const PROVINCE_NUMBERS: ReadonlySet<number> = new Set([...CCCD_PROVINCE_CODES].map(Number))
+
 export type CccdIssue =
   | "wrong_length"
   | "not_digits"
@@ -109,6 +111,27 @@ export function cleanCitizenIds(cccdRaw: string | undefined, cmndRaw: string | u
  * gender.
  */
 const NO_ISSUES: readonly CccdIssue[] = []
+
+/**
+ * Allocation-free check of a 12-digit CCCD against the record: true when the layout is
+ * possible (known province, 1900s/2000s century digit) and agrees with the birth year and
+ * gender given (0 / undefined = unknown).
+ */
+export function isConsistentCccd(cccd: string, birthYear: number, gender: "M" | "F" | undefined): boolean {
+  if (cccd.length !== 12) return false
+  for (let k = 0; k < 12; k++) {
+    const c = cccd.charCodeAt(k)
+    if (c < 48 || c > 57) return false
+  }
+  const province = (cccd.charCodeAt(0) - 48) * 100 + (cccd.charCodeAt(1) - 48) * 10 + (cccd.charCodeAt(2) - 48)
+  if (!PROVINCE_NUMBERS.has(province)) return false
+  const cg = cccd.charCodeAt(3) - 48
+  if (cg > 3) return false
+  const year = 1900 + Math.floor(cg / 2) * 100 + (cccd.charCodeAt(4) - 48) * 10 + (cccd.charCodeAt(5) - 48)
+  if (birthYear > 0 && birthYear !== year) return false
+  if (gender !== undefined && gender !== (cg % 2 === 0 ? "M" : "F")) return false
+  return true
+}
 
 export function validateCccd(cccd: string, record: { birthYear?: number; gender?: "M" | "F" } = {}): CccdCheck {
   for (let k = 0; k < cccd.length; k++) {

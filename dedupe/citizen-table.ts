@@ -4,7 +4,7 @@
  * accent folding) and interned, so comparing two records is mostly comparing integers.
  */
 import { foldKey, hasDiacritics } from "../text/vietnamese.ts"
-import { cleanCitizenIds, validateCccd } from "./citizen-id.ts"
+import { cleanCitizenIds, isConsistentCccd, validateCccd } from "./citizen-id.ts"
 import { parseBirthDate, type CitizenRecord } from "./citizen-record.ts"
 import { Interner } from "./linkage-settings.ts"
 import { splitVietnameseName } from "./person-name.ts"
@@ -56,7 +56,7 @@ export interface CitizenTable {
   readonly cmnd: Int32Array
   /** 1 when the CCCD layout is valid and agrees with the record's birth year and gender. */
   readonly cccdValid: Uint8Array
-  /** Code (in `ids`) of the first six CCCD digits: province, century/gender, birth year. */
+  /** The first six CCCD digits as a number (province, century/gender, birth year); -1 none. */
   readonly cccdPrefix: Int32Array
   /** Unit codes (hometown, residence commune) and phone numbers, in `codes`. */
   readonly codes: Interner
@@ -200,7 +200,7 @@ export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTabl
   const updated: number[] = []
   tokOffsets.push(0)
   addrOffsets.push(0)
-  const addressCache = new Map<string, readonly number[]>()
+  const addressTokensOf: (readonly number[] | undefined)[] = []
 
   const parseName = (raw: string | undefined): ParsedName => {
     const r = trimmed(raw)
@@ -233,8 +233,8 @@ export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTabl
 
   let i = 0
   for (const rec of records) {
-    if (seen.has(rec.recordId)) throw new Error(`duplicate record id ${JSON.stringify(rec.recordId)}`)
     seen.set(rec.recordId, i)
+    if (seen.size !== i + 1) throw new Error(`duplicate record id ${JSON.stringify(rec.recordId)}`)
     recordIds.push(rec.recordId)
     sources.push(rec.source)
     let recNotes: string[] | undefined
@@ -288,30 +288,32 @@ export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTabl
     col.cccd.push(ids.code(cccd))
     col.cmnd.push(ids.code(cmnd))
     let valid = 0
+    let prefix = -1
     if (cccd !== undefined) {
-      const check = validateCccd(cccd, {
-        ...(year > 0 ? { birthYear: year } : {}),
-        ...(rec.gender !== undefined ? { gender: rec.gender } : {})
-      })
-      valid = check.valid ? 1 : 0
-      if (check.issues.length > 0) for (const issue of check.issues) (recNotes ??= []).push(`cccd_${issue}`)
+      if (isConsistentCccd(cccd, year, rec.gender)) valid = 1
+      else {
+        const check = validateCccd(cccd, { birthYear: year, ...(rec.gender !== undefined ? { gender: rec.gender } : {}) })
+        for (const issue of check.issues) (recNotes ??= []).push(`cccd_${issue}`)
+      }
+      prefix = 0
+      for (let k = 0; k < 6; k++) prefix = prefix * 10 + (cccd.charCodeAt(k) - 48)
     }
     col.cccdValid.push(valid)
-    col.cccdPrefix.push(cccd !== undefined ? ids.code("p" + cccd.slice(0, 6)) : -1)
+    col.cccdPrefix.push(prefix)
 
     col.hometown.push(codes.code(trimmed(rec.hometownCode)))
     col.commune.push(codes.code(trimmed(rec.communeCode)))
     col.phone.push(codes.code(cleanPhone(rec.phone)))
-    const addr = trimmed(rec.address)
-    col.address.push(addresses.code(addr))
-    if (addr !== undefined) {
-      let toks = addressCache.get(addr)
+    const addrCode = rec.address === undefined || rec.address === "" ? -1 : addresses.code(rec.address.trim())
+    col.address.push(addrCode)
+    if (addrCode >= 0) {
+      let toks = addressTokensOf[addrCode]
       if (toks === undefined) {
         const set = new Set<number>()
-        for (const w of foldKey(addr).split(/[\s,.;/\\-]+/)) if (w.length > 0 && !ADDRESS_STOPWORDS.has(w)) set.add(addressWords.code(w))
+        for (const w of foldKey(addresses.values[addrCode]!).split(/[\s,.;/\\-]+/))
+          if (w.length > 0 && !ADDRESS_STOPWORDS.has(w)) set.add(addressWords.code(w))
         toks = [...set].sort((x, y) => x - y)
-        if (addressCache.size > 200_000) addressCache.clear()
-        addressCache.set(addr, toks)
+        addressTokensOf[addrCode] = toks
       }
       for (const t of toks) addrValues.push(t)
     }

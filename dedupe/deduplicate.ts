@@ -58,7 +58,7 @@ export interface DedupeOptions {
   readonly decisions?: readonly ReviewDecision[]
   /** Target precision of automatic merges (default 0.995). */
   readonly targetPrecision?: number
-  /** Lower edge of the review band as a probability (default 1 - targetPrecision). */
+  /** Lower edge of the review band as a probability (default 0.5). */
   readonly reviewProbability?: number
   readonly settings?: CitizenSettingsOptions
   readonly linkage?: LinkageOptions

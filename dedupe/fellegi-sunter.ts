@@ -51,6 +51,8 @@ export interface FellegiSunterModel {
   readonly comparisons: readonly ComparisonParameters[]
   readonly sessions: readonly TrainingSession[]
   readonly uPairs: number
+  /** Things the operator should know (defaults kept for lack of data). */
+  readonly warnings: readonly string[]
 }
 
 /** EM produced a model that cannot be a record-linkage model; it is refused rather than used. */

@@ -241,7 +241,7 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
   const comps = settings.comparisons
   const C = comps.length
   const random = seededRandom(options.seed ?? 20250701)
-  const emCap = options.emSampleSize ?? 150_000
+  const emCap = options.emSampleSize ?? 100_000
   const strategy = options.emStrategy ?? "per-rule"
   const keepWeight = Math.log2((options.keepProbability ?? 0.001) / (1 - (options.keepProbability ?? 0.001)))
 
@@ -293,8 +293,8 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
     const share = nonNullShare(sample, C)
     const active = comps.map((cmp, c) => !deactivated.has(cmp.name) && share[c]! * sample.count >= 20)
     const activeNames = comps.filter((_, c) => active[c]).map((cmp) => cmp.name)
-    if (sample.count < 100) {
-      sessions.push({ rule: name, pairs: sample.count, active: activeNames, lambda: 0, iterations: 0, converged: false, discarded: "too few pairs (< 100)" })
+    if (sample.count < 50) {
+      sessions.push({ rule: name, pairs: sample.count, active: activeNames, lambda: 0, iterations: 0, converged: false, discarded: "too few pairs (< 50)" })
       return
     }
     const em = expectationMaximisation(comps, sample, active, u, mStart, maxIter)
@@ -332,16 +332,22 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
   })
   const estimated = comps.map((_, c) => mRuns[0]![c]! + mRuns[1]![c]! > 0)
   const usable = sessions.filter((s) => s.discarded === undefined)
+  const warnings: string[] = []
   if (usable.length === 0) {
     const reasons = sessions.map((s) => `${s.rule}: ${s.discarded ?? "?"}`).join("; ")
-    throw new ModelCollapsed({
-      message: `Model refused: no training session produced a sound model (${reasons}). Check the blocking rules and the input columns.`,
-      comparisons: [],
-      sessions
-    })
+    if (sessions.some((s) => s.discarded !== undefined && !s.discarded.startsWith("too few pairs")))
+      throw new ModelCollapsed({
+        message: `Model refused: no training session produced a sound model (${reasons}). Check the blocking rules and the input columns.`,
+        comparisons: [],
+        sessions
+      })
+    warnings.push(`too few candidate pairs to train m (${reasons}); default m values used`)
   }
+  comps.forEach((cmp, c) => {
+    if (!estimated[c]) warnings.push(`m of ${cmp.name} could not be estimated (no training pairs with values); default kept`)
+  })
   const allActive = comps.map((_, c) => estimated[c]!)
-  const inverted = invertedComparisons(comps, m, u, allActive)
+  const inverted = usable.length === 0 ? [] : invertedComparisons(comps, m, u, allActive)
   if (inverted.length > 0)
     throw new ModelCollapsed({
       message: `Model refused: after training, agreement on ${inverted.join(", ")} counts against a match, so EM did not find persons. Use per-rule EM or add blocking rules that isolate true matches.`,
@@ -358,7 +364,8 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
     prior,
     comparisons: modelParameters(comps, m, u, estimated),
     sessions,
-    uPairs: rp.count
+    uPairs: rp.count,
+    warnings
   }
 
   // Pass 2: score.

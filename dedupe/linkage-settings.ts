@@ -110,7 +110,7 @@ export interface LinkageSettings<T> {
 export interface LinkageOptions {
   /** Random pairs drawn to estimate u (default 400,000; all pairs when fewer exist). */
   readonly uSampleSize?: number
-  /** Pairs per blocking rule used for EM (default 150,000). */
+  /** Pairs per blocking rule used for EM (default 100,000). */
   readonly emSampleSize?: number
   readonly emMaxIterations?: number
   /** Blocks larger than this are skipped and reported (default 5,000 records). */

@@ -4,10 +4,11 @@
  *
  * With a target precision τ (default 0.995): a pair is merged automatically when the model gives
  * it a match probability of at least τ, so every automatic merge is individually at least τ
- * likely to be right and the expected precision of the merged set is above τ; a pair is
- * declared distinct when the model is at least τ sure it is NOT a match; everything between
- * goes to a reviewer. The estimated precision of the merged set (the mean probability of its
- * pairs) is reported alongside.
+ * likely to be right and the expected precision of the merged set is above τ. A pair the model
+ * thinks more likely a match than not (probability >= 0.5) but below τ goes to a reviewer;
+ * below 0.5 it is distinct. The estimated precision of the merged set (the mean probability of
+ * its pairs) is reported alongside; on data with many look-alike relatives the model is
+ * over-confident, which is why the clustering adds its own guards.
  */
 import { weightOf } from "./linkage-engine.ts"
 
@@ -32,7 +33,8 @@ export function thresholdsFromTargetPrecision(
 ): MatchThresholds {
   if (!(targetPrecision > 0.5 && targetPrecision < 1)) throw new Error(`targetPrecision must be in (0.5, 1), got ${targetPrecision}`)
   const auto = targetPrecision
-  const review = reviewProbability ?? 1 - targetPrecision
+  const review = reviewProbability ?? 0.5
+  if (!(review > 0 && review < auto)) throw new Error(`reviewProbability must be in (0, ${auto}), got ${review}`)
   const autoW = weightOf(auto)
   const reviewW = weightOf(review)
   let sumP = 0

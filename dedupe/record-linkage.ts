@@ -10,7 +10,7 @@ import { clusterPersons, type Clustering, type IndexPair } from "./person-cluste
 export interface LinkAndClusterOptions {
   /** Target precision of automatic merges (default 0.995). */
   readonly targetPrecision?: number
-  /** Lower edge of the review band as a match probability (default 1 - targetPrecision). */
+  /** Lower edge of the review band as a match probability (default 0.5). */
   readonly reviewProbability?: number
   readonly linkage?: LinkageOptions
   readonly forcedMerges?: readonly IndexPair[]

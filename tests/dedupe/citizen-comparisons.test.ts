@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest"
+import { birthDateLevel, citizenComparisons, givenLevel, surnameLevel } from "../../dedupe/citizen-comparisons.ts"
+import type { CitizenRecord } from "../../dedupe/citizen-record.ts"
+import { buildCitizenTable } from "../../dedupe/citizen-table.ts"
+
+const rec = (recordId: string, r: Partial<CitizenRecord>): CitizenRecord => ({ recordId, source: "s", ...r })
+const level = (name: string, a: Partial<CitizenRecord>, b: Partial<CitizenRecord>) => {
+  const t = buildCitizenTable([rec("a", a), rec("b", b)])
+  const cmp = citizenComparisons.find((c) => c.name === name)!
+  return { level: cmp.compare(t, 0, 1), label: cmp.levels[cmp.compare(t, 0, 1) - 1]?.label }
+}
+
+describe("citizen comparisons", () => {
+  it("Hương/Hường and Đoàn/Doãn are not full agreement; a record typed without accents is its own level", () => {
+    const t = buildCitizenTable([
+      rec("1", { fullName: "Đoàn Thị Hương" }),
+      rec("2", { fullName: "Doãn Thị Hường" }),
+      rec("3", { fullName: "Doan Thi Huong" }),
+      rec("4", { fullName: "Đoàn Thị Hương" })
+    ])
+    expect(givenLevel(t, 0, 3)).toBe(1)
+    expect(givenLevel(t, 0, 1)).toBe(3)
+    expect(surnameLevel(t, 0, 1)).toBe(3)
+    expect(givenLevel(t, 0, 2)).toBe(2)
+  })
+  it("a one-letter typo is 'similar', a reordered name is 'found elsewhere', other names differ", () => {
+    expect(level("given_name", { fullName: "Lê Thị Liên" }, { fullName: "Lê Thị Linn" }).level).toBe(4)
+    expect(level("given_name", { fullName: "Trần Thị Mai" }, { fullName: "Mai Trần Thị" }).level).toBe(5)
+    expect(level("given_name", { fullName: "Nguyễn Văn An" }, { fullName: "Nguyễn Văn Bình" }).level).toBe(6)
+  })
+  it("dates: swapped day/month, year only, one-digit typo, same year", () => {
+    const t = buildCitizenTable([
+      rec("1", { birthDate: "1990-03-07" }),
+      rec("2", { birthDate: "07/03/1990" }),
+      rec("3", { birthDate: "1990-07-03" }),
+      rec("4", { birthDate: "1990" }),
+      rec("5", { birthDate: "1990-03-17" }),
+      rec("6", { birthDate: "1990-11-25" }),
+      rec("7", { birthDate: "1991" })
+    ])
+    expect(birthDateLevel(t, 0, 1)).toBe(1)
+    expect(birthDateLevel(t, 0, 2)).toBe(2)
+    expect(birthDateLevel(t, 0, 3)).toBe(3)
+    expect(birthDateLevel(t, 0, 4)).toBe(4)
+    expect(birthDateLevel(t, 0, 5)).toBe(5)
+    expect(birthDateLevel(t, 0, 6)).toBe(6)
+  })
+  it("IDs: exact after cleaning, one digit, adjacent swap", () => {
+    expect(level("cccd", { cccd: "033190012345" }, { cccd: "33190012345" }).level).toBe(1)
+    expect(level("cccd", { cccd: "033190012345" }, { cccd: "033190012845" }).level).toBe(2)
+    expect(level("cccd", { cccd: "033190012345" }, { cccd: "033190013245" }).level).toBe(3)
+    expect(level("cccd", { cccd: "033190012345" }, {}).level).toBe(0)
+  })
+  it("a record naming the other as its father is flagged, two records of the same son are not", () => {
+    expect(level("named_as_parent", { fullName: "Lê Hữu Thuận" }, { fullName: "Lê Hữu Thuận", fatherName: "Lê Hữu Thuận" }).level).toBe(1)
+    expect(
+      level("named_as_parent", { fullName: "Lê Hữu Thuận", fatherName: "Lê Hữu Thuận" }, { fullName: "Le Huu Thuan", fatherName: "Lê Hữu Thuận" }).level
+    ).toBe(2)
+  })
+})

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest"
+import { formatAssignmentsCsv, parseCitizenCsv } from "../../dedupe/citizen-csv.ts"
+import { deduplicate } from "../../dedupe/deduplicate.ts"
+import { parseDecisionsCsv } from "../../dedupe/review-decisions.ts"
+
+const HEADER = "record_id,source,cccd,cmnd,full_name,birth_date,gender,hometown_code,address,father_name,mother_name"
+
+describe("citizen CSV", () => {
+  it("reads records, genders in any form, and reports unreadable values", () => {
+    const { records, unreadable } = parseCitizenCsv(
+      `${HEADER}\nA,s1,033190012345,,Nguyễn Thị Hoa,07/03/1990,Nữ,,,,\nB,s2,,,Nguyen Thi Hoa,1990,nu,,,,\nC,s2,,,X,31/02/1990,?,,,,\n`
+    )
+    expect(records.map((r) => r.gender)).toEqual(["F", "F", undefined])
+    expect(records[1]!.birthDate).toBe("1990")
+    expect(unreadable).toEqual({ gender: 1, birth_date: 1 })
+  })
+  it("says which column is missing and which line repeats an id", () => {
+    expect(() => parseCitizenCsv("record_id,source\nA,s\n")).toThrow(/lacks column\(s\): cccd/)
+    expect(() => parseCitizenCsv(`${HEADER}\nA,s,,,,,,,,,\nA,s,,,,,,,,,\n`)).toThrow(/line 3: record_id "A" appears twice/)
+  })
+  it("writes the crosswalk with the four columns", () => {
+    const { records } = parseCitizenCsv(`${HEADER}\nA,s1,033190012345,,Nguyễn Thị Hoa,1990-03-07,F,,,,\nB,s2,033190012345,,Nguyen Thi Hoa,1990,F,,,,\n`)
+    const csv = formatAssignmentsCsv(deduplicate(records))
+    const lines = csv.trim().split("\n")
+    expect(lines[0]).toBe("record_id,master_id,status,score")
+    expect(lines).toHaveLength(3)
+    expect(lines[1]).toMatch(/^A,P[0-9a-f]{16},(unique|merged|review),\d\.\d{6}$/)
+  })
+  it("reads reviewer decisions and rejects an unknown decision", () => {
+    const d = parseDecisionsCsv("record_id_a,record_id_b,decision,decided_by,decided_at\nA,B,merge,lan,2025-07-01\n")
+    expect(d).toEqual([{ recordIdA: "A", recordIdB: "B", decision: "merge", decidedBy: "lan", decidedAt: "2025-07-01" }])
+    expect(() => parseDecisionsCsv("record_id_a,record_id_b,decision\nA,B,maybe\n")).toThrow(/line 2: decision must be/)
+  })
+})

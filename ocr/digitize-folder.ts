@@ -9,6 +9,7 @@ import { join } from "node:path"
 import sharp from "sharp"
 import type { DigitizedDocument, DigitizedPage, DigitizeResult, DocumentReject } from "./digitized-document.ts"
 import { confidentTextFromPages, extractFields } from "./field-extraction.ts"
+import type { DistrictNames } from "./authority-names.ts"
 import { preprocessPage } from "./page-preprocess.ts"
 import type { PreprocessOptions } from "./page-preprocess.ts"
 import { listScanFiles, openScan, readScanFile, ScanUnreadable, sha256 } from "./scan-files.ts"
@@ -32,6 +33,8 @@ export type DigitizeOptions = {
   readonly maxPagesPerFile?: number
   /** Attempts per page when the OCR engine fails or times out. Default 2. */
   readonly pageAttempts?: number
+  /** District names of the unit catalog (see `loadDistrictNames`), to spell authorities officially. */
+  readonly districts?: DistrictNames
 }
 
 const reject = (file: string, fileHash: string | null, code: DocumentReject["code"], reason: string): DocumentReject => ({
@@ -105,7 +108,7 @@ export const digitizeFile = async (
     if (failedPages.length === recognized.length) return reject(file, fileHash, "OCR_FAILED", failedPages.join("; "))
     if (recognized.every((p) => p.text.trim() === "")) return reject(file, fileHash, "NO_TEXT", "OCR found no text on any page")
     const doc = confidentTextFromPages(recognized)
-    const extracted = extractFields(doc)
+    const extracted = extractFields(doc, options.districts !== undefined ? { districts: options.districts } : {})
     const digitized: DigitizedDocument = {
       _tag: "DigitizedDocument",
       file,

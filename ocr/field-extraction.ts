@@ -13,6 +13,8 @@ import type { RecognizedPage } from "./tesseract-pool.ts"
 import type { DocumentFields, FieldConfidence, FieldIssue, FieldName } from "./digitized-document.ts"
 import { emptyFields, zeroConfidence } from "./digitized-document.ts"
 import { checkCitizenId, checkDate, checkDocumentNumber, checkPersonName, titleCaseName } from "./field-validation.ts"
+import { canonicalAuthority } from "./authority-names.ts"
+import type { DistrictNames } from "./authority-names.ts"
 
 /** Text with the OCR confidence of each word, by character range. */
 export type ConfidentText = {
@@ -305,7 +307,12 @@ const CORRECTED = 0.85
 /** Confidence factor for a value that failed validation but is kept for the reviewer. */
 const INVALID = 0.3
 
-export const extractFields = (doc: ConfidentText): ExtractedFields => {
+export type ExtractOptions = {
+  /** District names from the unit catalog, to restore the spelling of the issuing authority. */
+  readonly districts?: DistrictNames
+}
+
+export const extractFields = (doc: ConfidentText, options: ExtractOptions = {}): ExtractedFields => {
   const fields = emptyFields()
   const confidence = zeroConfidence()
   const issues: Array<FieldIssue> = []
@@ -352,7 +359,8 @@ export const extractFields = (doc: ConfidentText): ExtractedFields => {
 
   const authority = findIssuingAuthority(doc, type?.start ?? doc.text.length)
   if (authority !== null) {
-    set("issuingAuthority", authority.value, authority, 1)
+    const canonical = canonicalAuthority(authority.value, options.districts)
+    set("issuingAuthority", canonical.value, authority, canonical.corrected ? 0.9 : 1)
     if (authority.strength < 1) issue("issuingAuthority", "UNUSUAL_AUTHORITY", `no unit level in "${authority.value}"`)
   } else issue("issuingAuthority", "NOT_FOUND", "no authority in the header")
 

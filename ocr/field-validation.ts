@@ -70,10 +70,30 @@ export const checkCitizenId = (raw: string, now: Date = new Date()): Checked<str
 const SYMBOL_RE = /^\d{1,6}(?:\/\d{4})?\/[A-ZĐ0-9]+(?:[-.][A-ZĐ0-9]+)*$/u
 
 /** Known symbol parts OCR damages by dropping the bar of Đ. */
-const SYMBOL_FIXES: ReadonlyArray<readonly [RegExp, string]> = [
-  [/(^|[-/])QD(?=$|[-.])/u, "$1QĐ"],
-  [/(^|[-/])TLKS/u, "$1TLKS"]
+const SYMBOL_FIXES: ReadonlyArray<readonly [RegExp, string]> = [[/(^|[-/])QD(?=$|[-.])/u, "$1QĐ"]]
+
+/**
+ * Symbols of district results (Nghị định 30/2020 appendix and civil-status forms). A symbol one
+ * character away from exactly one of these (4NTTHN) is read as that one.
+ */
+export const KNOWN_SYMBOLS: ReadonlyArray<string> = [
+  "QĐ-UBND", "QĐ-CT", "QĐ-CTUBND", "GPXD", "GP-UBND", "GCN", "GCN-HKD", "TLKS-BS", "TLKS", "TLKH", "TLKT", "XNTTHN",
+  "TB-UBND", "TLKS-BS", "GKH", "CNKH", "TLKH-BS", "TLKT-BS", "XN-UBND", "GP", "QĐ-TP", "QĐ-TNMT", "GPKD"
 ]
+
+const oneEditApart = (a: string, b: string): boolean => {
+  if (Math.abs(a.length - b.length) > 1 || a === b) return false
+  let i = 0
+  while (i < a.length && i < b.length && a[i] === b[i]) i++
+  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1)
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1)
+}
+
+const nearestKnownSymbol = (symbol: string): string => {
+  if (KNOWN_SYMBOLS.includes(symbol)) return symbol
+  const near = [...new Set(KNOWN_SYMBOLS.filter((k) => oneEditApart(symbol, k)))]
+  return near.length === 1 ? (near[0] as string) : symbol
+}
 
 /** "Số: 123 / QĐ - UBND" → "123/QĐ-UBND"; checks the number/[year/]symbol shape. */
 export const checkDocumentNumber = (raw: string): Checked<string> => {
@@ -88,6 +108,15 @@ export const checkDocumentNumber = (raw: string): Checked<string> => {
     const fixed = symbol.replace(re, to)
     if (fixed !== symbol) corrected = true
     symbol = fixed
+  }
+  // The last part is the symbol proper (45/2024/QĐ-UBND): restore it if it is one edit from a known one.
+  const parts = symbol.split("/")
+  const last = parts[parts.length - 1] as string
+  const known = nearestKnownSymbol(last)
+  if (known !== last) {
+    parts[parts.length - 1] = known
+    symbol = parts.join("/")
+    corrected = true
   }
   const value = `${String(Number(digits))}/${symbol}`
   if (!SYMBOL_RE.test(value)) return { ok: false, code: "INVALID_DOCUMENT_NUMBER", detail: `not number/symbol: ${raw}` }

@@ -2,7 +2,7 @@
  * `provmerge ocr`: digitizes a folder of scanned district results (PDF, TIFF, PNG, JPEG) offline
  * and writes one JSON object per document.
  *
- *   provmerge ocr --input <dir> --output <file.jsonl> [--concurrency N] [--page-images <dir>]
+ *   provmerge ocr --input <dir> --output <file.jsonl> [--concurrency N] [--page-images <dir>] [--districts <csv>]
  *
  * Each line: file, fileHash, pages, text, fields (documentNumber, issueDate, issuingAuthority,
  * signer, applicantName, citizenId, documentType), confidence (per field, 0..1), title, issues,
@@ -17,6 +17,7 @@ import { Command, Flag } from "effect/cli"
 import type { DigitizeResult } from "../../ocr/digitized-document.ts"
 import { emptyFields, zeroConfidence } from "../../ocr/digitized-document.ts"
 import { digitizeFolder } from "../../ocr/digitize-folder.ts"
+import { loadDistrictNames } from "../../ocr/authority-names.ts"
 import { CommandFailed } from "../exit-status.ts"
 import { optionValue } from "../shared-flags.ts"
 
@@ -53,6 +54,8 @@ export type OcrRunOptions = {
   readonly output: string
   readonly concurrency?: number | undefined
   readonly pageImageDir?: string | undefined
+  /** CSV of district names (e.g. old_districts_2025-06-30.csv) to spell issuing authorities officially. */
+  readonly districts?: string | undefined
   /** Progress lines (one per document); default stderr. */
   readonly log?: (line: string) => void
 }
@@ -71,13 +74,19 @@ export const runOcr = async (options: OcrRunOptions): Promise<OcrRunSummary> => 
     throw new Error(`Cannot write ${options.output}: ${e.message}`)
   })
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`))
+  const districts = options.districts === undefined
+    ? undefined
+    : await loadDistrictNames(options.districts).catch((e: Error) => {
+        throw new Error(`Cannot read the district names ${options.districts}: ${e.message}`)
+      })
   let documents = 0
   let rejected = 0
   let pages = 0
   try {
     for await (const r of digitizeFolder(options.input, {
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
-      ...(options.pageImageDir !== undefined ? { pageImageDir: options.pageImageDir } : {})
+      ...(options.pageImageDir !== undefined ? { pageImageDir: options.pageImageDir } : {}),
+      ...(districts !== undefined ? { districts } : {})
     })) {
       if (!out.write(`${JSON.stringify(ocrJsonRecord(r))}\n`)) await once(out, "drain")
       if (r._tag === "DigitizedDocument") {
@@ -105,6 +114,10 @@ export const ocrCommand = Command.make(
     pageImages: Flag.String("page-images").pipe(
       Flag.withDescription("Folder to keep the cleaned page images in (PNG), for reviewers"),
       Flag.optional
+    ),
+    districts: Flag.String("districts").pipe(
+      Flag.withDescription("CSV of district names (column old_district_name), to spell issuing authorities as the catalog does"),
+      Flag.optional
     )
   },
   (config) =>
@@ -114,7 +127,8 @@ export const ocrCommand = Command.make(
           input: config.input,
           output: config.output,
           concurrency: optionValue(config.concurrency),
-          pageImageDir: optionValue(config.pageImages)
+          pageImageDir: optionValue(config.pageImages),
+          districts: optionValue(config.districts)
         }),
       catch: (e) => new CommandFailed({ reason: e instanceof Error ? e.message : String(e), exitCode: 1 })
     }).pipe(

@@ -83,10 +83,10 @@ export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSe
       { kind: "key", name: "cmnd", deactivates: ["cmnd"], key: (t, i) => blockKey(t.cmnd[i]!) },
       {
         kind: "key",
-        name: "cccd prefix + given name",
-        deactivates: ["cccd", "given_name", "birth_date", "gender"],
+        name: "cccd prefix + given name + surname",
+        deactivates: ["cccd", "given_name", "surname", "birth_date", "gender"],
         train: false,
-        key: (t, i) => blockKey(t.cccdPrefix[i]!, t.givenFolded[i]!)
+        key: (t, i) => blockKey(t.cccdPrefix[i]!, t.givenFolded[i]!, t.surnameFolded[i]!)
       },
       {
         kind: "key",
@@ -96,10 +96,10 @@ export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSe
       },
       {
         kind: "key",
-        name: "birth year + given name + middle initial + gender",
-        deactivates: ["birth_date", "given_name", "middle_name", "gender"],
+        name: "birth year + surname + given name + middle initial",
+        deactivates: ["birth_date", "surname", "given_name", "middle_name"],
         train: false,
-        key: (t, i) => blockKey(year(t, i), t.givenFolded[i]!, t.middleInitial[i]!, t.gender[i]!)
+        key: (t, i) => blockKey(year(t, i), t.givenFolded[i]!, t.middleInitial[i]!, t.surnameFolded[i]!)
       },
       {
         kind: "key",

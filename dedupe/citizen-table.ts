@@ -7,7 +7,7 @@ import { foldKey, hasDiacritics } from "../text/vietnamese.ts"
 import { cleanCitizenIds, isConsistentCccd, validateCccd } from "./citizen-id.ts"
 import { parseBirthDate, type CitizenRecord } from "./citizen-record.ts"
 import { Interner } from "./linkage-settings.ts"
-import { splitVietnameseName } from "./person-name.ts"
+import { nameTokens, splitNameTokens } from "./person-name.ts"
 
 /** A list of integer lists in two arrays (offsets, values). */
 export interface IntLists {
@@ -202,32 +202,50 @@ export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTabl
   addrOffsets.push(0)
   const addressTokensOf: (readonly number[] | undefined)[] = []
 
-  const parseName = (raw: string | undefined): ParsedName => {
-    const r = trimmed(raw)
-    if (r === undefined) return EMPTY_NAME
-    const hit = nameCache.get(r)
-    if (hit !== undefined) return hit
-    const parts = splitVietnameseName(r)
-    let out = EMPTY_NAME
-    if (parts !== undefined) {
-      const mf = parts.middle.length > 0 ? foldKey(parts.middle) : ""
-      const tokens = parts.tokens.map((t) => folded.code(foldKey(t))).sort((x, y) => x - y)
-      out = {
-        full: words.code(parts.full),
-        fullFolded: folded.code(foldKey(parts.full)),
-        surname: words.code(parts.surname),
-        surnameFolded: folded.code(foldKey(parts.surname)),
-        middle: words.code(parts.middle),
-        middleFolded: folded.code(mf),
-        given: words.code(parts.given),
-        givenFolded: folded.code(foldKey(parts.given)),
-        middleInitial: mf.length > 0 ? mf.charCodeAt(0) : 0,
-        tokens,
-        diacritics: hasDiacritics(parts.full)
-      }
+  // Two caches: raw text -> parsed (exact repeats), and normalised text -> parsed (the same name
+  // written with other case, spacing or tone placement).
+  const byDisplay = new Map<string, ParsedName>()
+  const foldWord = new Map<string, string>()
+  const fold = (w: string): string => {
+    let f = foldWord.get(w)
+    if (f === undefined) {
+      f = foldKey(w)
+      foldWord.set(w, f)
     }
-    if (nameCache.size > 500_000) nameCache.clear()
-    nameCache.set(r, out)
+    return f
+  }
+  const parseName = (raw: string | undefined): ParsedName => {
+    if (raw === undefined || raw === "") return EMPTY_NAME
+    const hit = nameCache.get(raw)
+    if (hit !== undefined) return hit
+    const words0 = nameTokens(raw)
+    const display = words0.join(" ")
+    let out = byDisplay.get(display)
+    if (out === undefined) {
+      const parts = splitNameTokens(words0)
+      out = EMPTY_NAME
+      if (parts !== undefined) {
+        const foldedTokens = parts.tokens.map(fold)
+        const ns = parts.surname.length === 0 ? 0 : parts.surname.split(" ").length
+        const nm = parts.middle.length === 0 ? 0 : parts.middle.split(" ").length
+        const mf = foldedTokens.slice(ns, ns + nm).join(" ")
+        out = {
+          full: words.code(parts.full),
+          fullFolded: folded.code(foldedTokens.join(" ")),
+          surname: words.code(parts.surname),
+          surnameFolded: folded.code(foldedTokens.slice(0, ns).join(" ")),
+          middle: words.code(parts.middle),
+          middleFolded: folded.code(mf),
+          given: words.code(parts.given),
+          givenFolded: folded.code(foldedTokens[foldedTokens.length - 1]),
+          middleInitial: mf.length > 0 ? mf.charCodeAt(0) : 0,
+          tokens: foldedTokens.map((t) => folded.code(t)).sort((x, y) => x - y),
+          diacritics: hasDiacritics(parts.full)
+        }
+      }
+      byDisplay.set(display, out)
+    }
+    nameCache.set(raw, out)
     return out
   }
 

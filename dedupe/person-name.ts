@@ -67,7 +67,11 @@ export function nameTokens(raw: string): string[] {
 /** Parses a full name into its parts. Returns undefined for an empty name. */
 export function splitVietnameseName(raw: string | undefined): NameParts | undefined {
   if (raw === undefined) return undefined
-  const tokens = nameTokens(raw)
+  return splitNameTokens(nameTokens(raw))
+}
+
+/** The same split for a name already cut into normalised words (see nameTokens). */
+export function splitNameTokens(tokens: string[]): NameParts | undefined {
   if (tokens.length === 0) return undefined
   const full = tokens.join(" ")
   if (tokens.length === 1) return { full, surname: "", middle: "", given: tokens[0]!, tokens }

@@ -40,7 +40,12 @@ export const openDatabase = async (location: DatabaseLocation, options: OpenOpti
         multipleStatements: false
       })
       const db = new Kysely<any>({ dialect: new MysqlDialect({ pool: async () => pool }) })
-      return { engine: "mariadb", db, pool, description, close: () => db.destroy() }
+      const close = async () => {
+        await db.destroy()
+        // Kysely ends the pool only if it ran a query itself; the bulk paths use the pool directly.
+        if (!(pool as unknown as { _closed?: boolean })._closed) await new Promise<void>((resolve) => pool.end(() => resolve()))
+      }
+      return { engine: "mariadb", db, pool, description, close }
     }
     case "postgres": {
       const { default: pgModule } = await import("pg")
@@ -50,7 +55,12 @@ export const openDatabase = async (location: DatabaseLocation, options: OpenOpti
         // reconnects, and a failing query surfaces through the caller's retry policy.
       })
       const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) })
-      return { engine: "postgres", db, pool, description, close: () => db.destroy() }
+      const close = async () => {
+        await db.destroy()
+        // Kysely ends the pool only if it ran a query itself; the bulk paths use the pool directly.
+        if (!pool.ending && !pool.ended) await pool.end()
+      }
+      return { engine: "postgres", db, pool, description, close }
     }
     case "pglite": {
       const { PGlite } = await import("@electric-sql/pglite")

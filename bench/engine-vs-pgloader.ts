@@ -1,0 +1,179 @@
+/**
+ * provmerge against pgloader and a raw `mysql --quick | psql COPY` pipe, side by side in one run,
+ * moving the same MariaDB tables (every vendor-A table of a generated world) into PostgreSQL.
+ *
+ *   node bench/engine-vs-pgloader.ts --job /work/bench-worlds/s52/job.json [--skip pgloader,pipe]
+ *       [--concurrency 2] [--batch-size 5000] [--out bench-results.json]
+ *
+ * - pgloader: `pgloader mysql://…/<db> postgresql://…/<target>` per source database (its defaults:
+ *   it creates the tables, COPYs, then builds the indexes).
+ * - pipe: per table `mysql --quick --batch --raw -N -e 'select * …' | psql -c 'COPY … (NULL ''NULL'')'`
+ *   into an all-text table without indexes: the floor for moving the bytes.
+ * - provmerge: `node bin/provmerge.js run` on a job of only those sources: streams, maps, remaps,
+ *   checksums, COPYs into the indexed target, verifies each batch in its transaction; then the
+ *   dedupe stage and the workbook. Its "load" time is run start → last batch verified.
+ *
+ * Peak RSS of each tool comes from /usr/bin/time. The machine is shared: the load average is
+ * printed with the results, and only the ratios of one run are meaningful.
+ */
+import { execFile, spawn } from "node:child_process"
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
+import { loadavg, tmpdir } from "node:os"
+import { join, resolve } from "node:path"
+import { parseArgs, promisify } from "node:util"
+
+const exec = promisify(execFile)
+const { values: args } = parseArgs({
+  options: {
+    job: { type: "string" },
+    skip: { type: "string", default: "" },
+    concurrency: { type: "string", default: "2" },
+    "batch-size": { type: "string", default: "5000" },
+    out: { type: "string" },
+    pg: { type: "string", default: "postgres://postgres@127.0.0.1:5432" }
+  }
+})
+if (args.job === undefined) throw new Error("--job <world>/job.json is required")
+const skip = new Set(args.skip!.split(",").filter((s) => s !== ""))
+const root = resolve(new URL("..", import.meta.url).pathname)
+const world = JSON.parse(readFileSync(args.job, "utf8")) as {
+  sources: Array<{ name: string; vendor: string; tthc: string; civilStatus: string; oldProvinceCode: string }>
+} & Record<string, unknown>
+const sources = world.sources.filter((s) => s.tthc.startsWith("mysql://") && s.civilStatus.startsWith("mysql://"))
+const databases = sources.flatMap((s) => [s.tthc, s.civilStatus]).map((dsn) => new URL(dsn).pathname.slice(1))
+
+const mysqlQuery = async (sql: string): Promise<string[][]> =>
+  (await exec("mysql", ["-h127.0.0.1", "-uroot", "-N", "-B", "-e", sql])).stdout.split("\n").filter((l) => l !== "").map((l) => l.split("\t"))
+const psql = async (db: string, ...sql: string[]): Promise<string> =>
+  (await exec("psql", ["-q", "-tA", "-v", "ON_ERROR_STOP=1", `${args.pg}/${db}`, ...sql.flatMap((s) => ["-c", s])])).stdout
+const recreate = async (db: string) => {
+  await psql("postgres", `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`, `CREATE DATABASE ${db}`)
+}
+const drop = (db: string) => psql("postgres", `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`)
+
+/** Runs a command under /usr/bin/time; wall seconds and peak RSS (MB). */
+const timed = (command: string, onStderrLine?: (line: string) => void): Promise<{ seconds: number; peakRssMb: number; stderr: string }> =>
+  new Promise((resolveRun, reject) => {
+    const started = performance.now()
+    const child = spawn("/usr/bin/time", ["-f", "PEAK_RSS_KB=%M", "bash", "-o", "pipefail", "-c", command], { stdio: ["ignore", "ignore", "pipe"] })
+    let stderr = ""
+    let pending = ""
+    child.stderr.setEncoding("utf8")
+    child.stderr.on("data", (d: string) => {
+      stderr += d.length > 0 && stderr.length > 1 << 22 ? "" : d
+      pending += d
+      let i
+      while ((i = pending.indexOf("\n")) >= 0) {
+        onStderrLine?.(pending.slice(0, i))
+        pending = pending.slice(i + 1)
+      }
+    })
+    child.on("error", reject)
+    child.on("close", (code) => {
+      const seconds = (performance.now() - started) / 1000
+      const peaks = [...stderr.matchAll(/PEAK_RSS_KB=(\d+)/g)].map((m) => Number(m[1]))
+      if (code !== 0) reject(new Error(`exit ${code}: ${command}\n${stderr.slice(-3000)}`))
+      else resolveRun({ seconds, peakRssMb: Math.round(Math.max(0, ...peaks) / 1024), stderr })
+    })
+  })
+
+const tables: Array<{ db: string; table: string; rows: number; columns: string[] }> = []
+for (const db of databases) {
+  const counts = await mysqlQuery(`select table_name, table_rows from information_schema.tables where table_schema = '${db}'`)
+  for (const [table] of counts) {
+    const [[n]] = (await mysqlQuery(`select count(*) from \`${db}\`.\`${table}\``)) as [[string]]
+    const columns = (await mysqlQuery(
+      `select column_name from information_schema.columns where table_schema = '${db}' and table_name = '${table}' order by ordinal_position`
+    )).map((r) => r[0]!)
+    tables.push({ db, table: table!, rows: Number(n), columns })
+  }
+}
+const totalRows = tables.reduce((s, t) => s + t.rows, 0)
+const dossierRows = tables.filter((t) => t.table === "ho_so").reduce((s, t) => s + t.rows, 0)
+console.error(`moving ${totalRows} rows (${dossierRows} dossiers) from ${databases.length} MariaDB databases; load ${loadavg().map((l) => l.toFixed(1)).join(" ")}`)
+
+const results: Record<string, unknown> = {
+  totalRows, dossierRows, tables: tables.map((t) => `${t.db}.${t.table}:${t.rows}`), loadBefore: loadavg()
+}
+
+if (!skip.has("pgloader")) {
+  await recreate("pm_bench_pgloader")
+  let seconds = 0, peak = 0
+  for (const db of databases) {
+    const r = await timed(`pgloader --no-ssl-cert-verification --dynamic-space-size 4096 mysql://root@127.0.0.1:3306/${db} ${args.pg}/pm_bench_pgloader`)
+    if (/heap exhausted|Heap exhausted/i.test(r.stderr)) throw new Error(`pgloader ran out of heap on ${db}`)
+    seconds += r.seconds
+    peak = Math.max(peak, r.peakRssMb)
+  }
+  const loaded = Number((await psql("pm_bench_pgloader", "select sum(n_live_tup) from pg_stat_user_tables")).trim())
+  results.pgloader = { seconds, rowsPerSecond: Math.round(totalRows / seconds), peakRssMb: peak, rowsInTarget: loaded }
+  console.error("pgloader", results.pgloader)
+  await drop("pm_bench_pgloader")
+}
+
+if (!skip.has("pipe")) {
+  await recreate("pm_bench_pipe")
+  let seconds = 0
+  for (const t of tables) {
+    const target = `${t.db}__${t.table}`
+    await psql("pm_bench_pipe", `create table ${target} (${t.columns.map((c) => `"${c}" text`).join(", ")})`)
+    const r = await timed(
+      `mysql -h127.0.0.1 -uroot --quick --batch --raw -N -e 'select * from \`${t.table}\`' ${t.db} | ` +
+        `psql -q ${args.pg}/pm_bench_pipe -c "COPY ${target} FROM STDIN WITH (NULL 'NULL')"`
+    )
+    seconds += r.seconds
+  }
+  results.pipe = { seconds, rowsPerSecond: Math.round(totalRows / seconds) }
+  console.error("pipe", results.pipe)
+  await drop("pm_bench_pipe")
+}
+
+if (!skip.has("provmerge")) {
+  const dir = mkdtempSync(join(tmpdir(), "pm-bench-"))
+  const jobFile = join(dir, "job.json")
+  writeFileSync(jobFile, JSON.stringify({
+    ...world,
+    catalog: world.catalog === "builtin" ? "builtin" : resolve(args.job, "..", String(world.catalog)),
+    sources: sources.map((s) => ({ ...s, concurrency: Number(args.concurrency) })),
+    batchSize: Number(args["batch-size"]),
+    output: join(dir, "reports")
+  }, null, 2))
+  await recreate("pm_bench_provmerge")
+  let runStarted = 0, lastBatch = 0, batches = 0, read = 0
+  const r = await timed(`node ${root}/bin/provmerge.js run ${jobFile} --target ${args.pg}/pm_bench_provmerge --log-format json`, (line) => {
+    if (!line.startsWith("{")) return
+    const e = JSON.parse(line) as { type: string; time: string; read?: number; status?: string }
+    const t = Date.parse(e.time)
+    if (e.type === "run_started") runStarted = t
+    if (e.type === "batch_finished") {
+      lastBatch = t
+      batches++
+      read += e.read ?? 0
+      if (e.status !== "verified") console.error("batch not verified:", line)
+    }
+  })
+  const loadSeconds = (lastBatch - runStarted) / 1000
+  results.provmerge = {
+    seconds: r.seconds,
+    loadSeconds,
+    rowsPerSecond: Math.round(totalRows / r.seconds),
+    loadRowsPerSecond: Math.round(read / loadSeconds),
+    rowsRead: read,
+    batches,
+    peakRssMb: r.peakRssMb,
+    concurrency: Number(args.concurrency),
+    batchSize: Number(args["batch-size"])
+  }
+  console.error("provmerge", results.provmerge)
+  await drop("pm_bench_provmerge")
+}
+
+const p = results.provmerge as { loadSeconds: number; seconds: number } | undefined
+const g = results.pgloader as { seconds: number } | undefined
+const q = results.pipe as { seconds: number } | undefined
+if (p !== undefined && g !== undefined) results.speedupOverPgloader = { load: g.seconds / p.loadSeconds, wholeRun: g.seconds / p.seconds }
+if (p !== undefined && q !== undefined) results.timeOverPipe = { load: p.loadSeconds / q.seconds, wholeRun: p.seconds / q.seconds }
+results.loadAfter = loadavg()
+const json = JSON.stringify(results, null, 2)
+console.log(json)
+if (args.out !== undefined) writeFileSync(args.out, json + "\n")

@@ -1,5 +1,6 @@
 /**
- * OCR accuracy on generated district results: character error rate (NFC, whitespace collapsed,
+ * OCR accuracy on generated district results (authorities spelled with the district catalog from
+ * ../shared/data, as `--districts` does): character error rate (NFC, whitespace collapsed,
  * either valid reading order of two-column zones) on clean and degraded pages, field exact-match
  * accuracy per document, and what each preprocessing step is worth on degraded pages.
  *
@@ -17,6 +18,11 @@ import type { RecognizedPage } from "../ocr/tesseract-pool.ts"
 import { bestCharacterErrorRate } from "../ocr/character-error-rate.ts"
 import { confidentTextFromPages, extractFields } from "../ocr/field-extraction.ts"
 import { FIELD_NAMES } from "../ocr/digitized-document.ts"
+import { loadDistrictNames } from "../ocr/authority-names.ts"
+import { fileURLToPath } from "node:url"
+
+// The unit catalog a real run is given (--districts): spells authorities as the catalog does.
+const districts = await loadDistrictNames(fileURLToPath(new URL("../../shared/data/admin-units/old_districts_2025-06-30.csv", import.meta.url)))
 
 const documents = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 16)
 const ablation = !process.argv.includes("--no-ablation")
@@ -39,7 +45,7 @@ const runSet = async (scans: ReadonlyArray<GeneratedScan>, pre: PreprocessOption
         out.length += cer.length
         out.pages++
       }
-      const got = extractFields(confidentTextFromPages(pages)).fields
+      const got = extractFields(confidentTextFromPages(pages), { districts }).fields
       for (const f of FIELD_NAMES) {
         out.fields++
         if (got[f] === scan.spec.fields[f]) out.fieldsRight++
@@ -73,8 +79,9 @@ if (ablation) {
     ["degraded, no preprocessing", { deskew: false, normalise: false, median: false }],
     ["degraded, deskew only", { deskew: true, normalise: false, median: false }],
     ["degraded, lighting/contrast only", { deskew: false, normalise: true, median: false }],
-    ["degraded, deskew + lighting/contrast", { deskew: true, normalise: true, median: false }],
-    ["clean, no preprocessing", { deskew: false, normalise: false, median: false }]
+    ["degraded, deskew + lighting/contrast + 3×3 median", { deskew: true, normalise: true, median: true }],
+    ["clean, no preprocessing", { deskew: false, normalise: false, median: false }],
+    ["clean, + 3×3 median", { median: true }]
   ]
   for (const [name, pre] of variants) console.log(row(name, await runSet(name.startsWith("clean") ? clean : degraded, pre)))
 }

@@ -90,7 +90,8 @@ const NAME = `${NAME_WORD}(?:[ ]${NAME_WORD}){1,5}`
 
 const findDocumentNumber = (doc: ConfidentText): Found | null => {
   // "Số: 123/QĐ-UBND", "Số 45/2024/QĐ-UBND"; capital S only, so "Tờ trình số 12/TTr" is not taken.
-  const re = /(?:^|[\s|])S[o0ô6][\s.]*[:;.,]?\s*([0-9OoIl]{1,6}\s*\/\s*(?:[0-9]{4}\s*\/\s*)?[A-ZĐ0-9][A-ZĐ0-9]*(?:\s?[-–.]\s?[A-ZĐ0-9]+)*)/gu
+  // "//" is a letter read as a slash (X in XNTTHN); checkDocumentNumber repairs it.
+  const re = /(?:^|[\s|])S[o0ô6][\s.]*[:;.,]?\s*([0-9OoIl]{1,6}\s*\/\s*(?:[0-9]{4}\s*\/\s*)?\/?[A-ZĐ0-9][A-ZĐ0-9]*(?:\s?[-–.]\s?[A-ZĐ0-9]+)*)/gu
   for (const m of doc.folded.matchAll(re)) {
     const g = m[1] as string
     const start = m.index + m[0].length - g.length

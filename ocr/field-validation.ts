@@ -99,11 +99,14 @@ const nearestKnownSymbol = (symbol: string): string => {
 export const checkDocumentNumber = (raw: string): Checked<string> => {
   let v = nfc(raw).replace(/[–—]/gu, "-").replace(/\s+/gu, "").toLocaleUpperCase("vi")
   v = v.replace(/[.,;:]+$/u, "")
+  // A letter read as a slash leaves "//": drop it and let the known-symbol repair restore the letter.
+  const doubled = v.includes("//")
+  v = v.replace(/\/{2,}/gu, "/")
   const { digits } = digitsOf(v.split("/")[0] ?? "")
   const rest = v.split("/").slice(1)
   if (digits === "" || rest.length === 0) return { ok: false, code: "INVALID_DOCUMENT_NUMBER", detail: `not number/symbol: ${raw}` }
   let symbol = rest.join("/")
-  let corrected = digits !== (v.split("/")[0] ?? "")
+  let corrected = doubled || digits !== (v.split("/")[0] ?? "")
   for (const [re, to] of SYMBOL_FIXES) {
     const fixed = symbol.replace(re, to)
     if (fixed !== symbol) corrected = true

@@ -1,7 +1,10 @@
 /**
- * Page clean-up before OCR: greyscale, deskew (projection profile), contrast normalisation and a
- * 3×3 median filter. Binarisation is left to tesseract (Otsu on a clean grey page does better than
- * ours did). Each step can be switched off, so the benchmark can measure what each one is worth.
+ * Page clean-up before OCR: greyscale, lighting flattening and contrast stretch, deskew
+ * (projection profile), and an optional 3×3 median filter. Binarisation is left to tesseract.
+ * Each step can be switched off; bench/ocr-accuracy.ts measures what each is worth. Measured on
+ * degraded pages: deskew takes CER from 8.6 % to 0.5 %; lighting flattening is what keeps nearly
+ * blank noisy pages from stalling tesseract's layout analysis (17 s → 1 s on a signature page);
+ * the median filter gained nothing measurable for 0.2 s CPU a page, so it is off by default.
  */
 import sharp from "sharp"
 import type { Sharp } from "sharp"
@@ -14,7 +17,7 @@ export type PreprocessOptions = {
   readonly minWidth?: number
 }
 
-export const DEFAULT_PREPROCESS: Required<PreprocessOptions> = { deskew: true, normalise: true, median: true, minWidth: 1700 }
+export const DEFAULT_PREPROCESS: Required<PreprocessOptions> = { deskew: true, normalise: true, median: false, minWidth: 1700 }
 
 export type PreprocessedPage = {
   /** 8-bit greyscale PGM (P5): tesseract reads it without a decode step. */
@@ -140,15 +143,21 @@ export const normaliseLighting = async (g: Grey): Promise<Grey> => {
   }
   const background = await sharp(paper, { raw: { width: sw, height: sh, channels: 1 } })
     .blur(1.5)
-    .resize(g.width, g.height, { kernel: "cubic" })
+    .resize(g.width, g.height, { kernel: "linear" })
     .extractChannel(0)
     .raw()
     .toBuffer()
+  // pixel·255/paper through a 256×256 table: one lookup per pixel instead of a division.
+  const divide = new Uint8Array(65536)
+  for (let bg = 0; bg < 256; bg++) {
+    const b = Math.max(bg, 32)
+    for (let v = 0; v < 256; v++) divide[(bg << 8) | v] = Math.min(255, Math.round((v * 255) / b))
+  }
   const out = Buffer.allocUnsafe(g.data.length)
   const hist = new Uint32Array(256)
-  for (let i = 0; i < g.data.length; i++) {
-    const bg = Math.max(background[i] as number, 32)
-    const v = Math.min(255, Math.round(((g.data[i] as number) * 255) / bg))
+  const src = g.data
+  for (let i = 0; i < src.length; i++) {
+    const v = divide[((background[i] as number) << 8) | (src[i] as number)] as number
     out[i] = v
     hist[v]!++
   }
@@ -200,7 +209,7 @@ export const preprocessPage = async (input: Buffer | Sharp, options: PreprocessO
     const small = g.width > 1000 ? await step(g, (img) => img.resize(1000)) : g
     skew = estimateSkew(small.data, small.width, small.height)
     // sharp turns clockwise for positive angles, which levels a page whose lines rise to the right.
-    if (Math.abs(skew) >= 0.1) g = await step(g, (img) => img.rotate(skew, { background: "#ffffff" }))
+    if (Math.abs(skew) >= 0.25) g = await step(g, (img) => img.rotate(skew, { background: "#ffffff" }))
   }
   if (o.median) g = await step(g, (img) => img.median(3))
   return { image: toPgm(g.data, g.width, g.height), width: g.width, height: g.height, skewDegrees: skew }

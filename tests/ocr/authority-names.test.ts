@@ -26,5 +26,6 @@ describe("issuing authority spelling", () => {
     expect(checkDocumentNumber("3113/4NTTHN")).toMatchObject({ ok: true, value: "3113/XNTTHN", corrected: true })
     expect(checkDocumentNumber("12/2023/QĐ-UBNĐ")).toMatchObject({ ok: true, value: "12/2023/QĐ-UBND", corrected: true })
     expect(checkDocumentNumber("7/TLKH")).toMatchObject({ ok: true, value: "7/TLKH", corrected: false })
+    expect(checkDocumentNumber("3175//NTTHN")).toMatchObject({ ok: true, value: "3175/XNTTHN", corrected: true })
   })
 })

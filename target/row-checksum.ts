@@ -86,3 +86,42 @@ export const checksumSql = (columns: ReadonlyArray<{ readonly name: string; read
   const row = sql`concat_ws(chr(31), ${sql.join(parts)})`
   return sql<string>`lpad(to_hex(coalesce(bit_xor(('x' || substr(md5(${row}), 1, 16))::bit(64)::bigint), 0)), 16, '0')`
 }
+
+/**
+ * The same normalised text in MariaDB/MySQL, for a table whose columns already hold the target's
+ * values (e.g. a copy of the target, or a benchmark table). DATETIME has no zone: a timestamptz
+ * column is taken as stored in Asia/Ho_Chi_Minh local time. Arrays do not exist in MariaDB.
+ * Doubles print differently from PostgreSQL beyond 15 significant digits; avoid them in checksums.
+ */
+export const mariadbNormalisedSql = (column: string, kind: ColumnKind): RawBuilder<string> => {
+  const c = sql.ref(column)
+  switch (kind) {
+    case "text":
+    case "uuid":
+      return sql<string>`${c}`
+    case "bigint":
+    case "integer":
+    case "numeric":
+    case "double":
+      return sql<string>`cast(${c} as char)`
+    case "date":
+      return sql<string>`date_format(${c}, '%Y-%m-%d')`
+    case "timestamptz":
+      return sql<string>`date_format(${c}, '%Y-%m-%dT%H:%i:%s+07:00')`
+    case "boolean":
+      return sql<string>`case when ${c} then 't' else 'f' end`
+    case "text[]":
+      throw new Error(`column ${column}: MariaDB has no array type to checksum`)
+  }
+}
+
+/**
+ * {@link checksumSql} for MariaDB/MySQL: BIT_XOR of the first 64 bits of each row's md5 (CONV
+ * turns the 16 hex digits into an unsigned 64-bit integer), as 16 lower-case hex digits. Gives
+ * the same value as PostgreSQL and Node for the same normalised rows (utf8mb4 text).
+ */
+export const mariadbChecksumSql = (columns: ReadonlyArray<{ readonly name: string; readonly kind: ColumnKind }>): RawBuilder<string> => {
+  const parts = columns.map((col) => sql`coalesce(${mariadbNormalisedSql(col.name, col.kind)}, ${NULL_MARK})`)
+  const row = sql`concat_ws(char(31 using utf8mb4), ${sql.join(parts)})`
+  return sql<string>`lpad(lower(hex(coalesce(bit_xor(cast(conv(substr(md5(${row}), 1, 16), 16, 10) as unsigned)), 0))), 16, '0')`
+}

@@ -63,8 +63,14 @@ export function buildBlockIndex<T>(
     if (seenSorted) throw new Error(`blocking rule ${rule.name}: key rules must come before sorted-neighbourhood rules`)
     const keys = new Float64Array(size)
     const groupOf = new Int32Array(size)
-    const ids = new Map<number, number>()
-    let counts: number[] = []
+    // Open-addressing table key -> group (typed arrays: no per-entry objects to collect).
+    let capBits = 4
+    while (1 << capBits < size * 2) capBits++
+    const mask = (1 << capBits) - 1
+    const slotKey = new Float64Array(1 << capBits).fill(NaN)
+    const slotGroup = new Int32Array(1 << capBits)
+    let counts = new Int32Array(Math.max(16, size >> 2))
+    let groups = 0
     for (let i = 0; i < size; i++) {
       const k = rule.key(table, i)
       keys[i] = k
@@ -72,17 +78,31 @@ export function buildBlockIndex<T>(
         groupOf[i] = -1
         continue
       }
-      let g = ids.get(k)
-      if (g === undefined) {
-        g = counts.length
-        ids.set(k, g)
-        counts.push(0)
+      let slot = (Math.imul((k / 2097152) | 0, 0x9e3779b1) ^ (k % 2097152)) & mask
+      let g = -1
+      for (;;) {
+        const sk = slotKey[slot]!
+        if (sk === k) {
+          g = slotGroup[slot]!
+          break
+        }
+        if (sk !== sk) {
+          g = groups++
+          slotKey[slot] = k
+          slotGroup[slot] = g
+          if (g >= counts.length) {
+            const c2 = new Int32Array(counts.length * 2)
+            c2.set(counts)
+            counts = c2
+          }
+          break
+        }
+        slot = (slot + 1) & mask
       }
       groupOf[i] = g
       counts[g]!++
     }
     // Keep only blocks with two or more members and at most maxBlockSize.
-    const groups = counts.length
     const newId = new Int32Array(groups).fill(-1)
     let kept = 0
     let rawPairs = 0
@@ -112,7 +132,7 @@ export function buildBlockIndex<T>(
       if (ng < 0) continue
       order[fill[ng]!++] = i
     }
-    counts = []
+    counts = new Int32Array(0)
     prepared.push({ kind: "key", name: rule.name, keys, start, order, rawPairs, skippedBlocks, skippedPairs })
   }
   return { size, rules: prepared }

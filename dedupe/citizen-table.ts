@@ -182,7 +182,6 @@ export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTabl
   const sources: string[] = []
   const seen = new Map<string, number>()
   const dateCache = new Map<string, number>()
-  const nameCache = new Map<string, ParsedName>()
   const notes = new Map<number, string[]>()
   const col = {
     fullName: new Growable(), fullNameFolded: new Growable(), surname: new Growable(), surnameFolded: new Growable(),
@@ -202,9 +201,11 @@ export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTabl
   addrOffsets.push(0)
   const addressTokensOf: (readonly number[] | undefined)[] = []
 
-  // Two caches: raw text -> parsed (exact repeats), and normalised text -> parsed (the same name
-  // written with other case, spacing or tone placement).
+  // Parsed names cached by normalised text (the same name written with other case, spacing or
+  // tone placement parses once). Words are cached inside nameTokens.
   const byDisplay = new Map<string, ParsedName>()
+  // Exact repeats of the raw text skip even the tokenising (bounded, to bound memory).
+  const rawNames = new Map<string, ParsedName>()
   const foldWord = new Map<string, string>()
   const fold = (w: string): string => {
     let f = foldWord.get(w)
@@ -216,7 +217,7 @@ export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTabl
   }
   const parseName = (raw: string | undefined): ParsedName => {
     if (raw === undefined || raw === "") return EMPTY_NAME
-    const hit = nameCache.get(raw)
+    const hit = rawNames.get(raw)
     if (hit !== undefined) return hit
     const words0 = nameTokens(raw)
     const display = words0.join(" ")
@@ -245,7 +246,8 @@ export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTabl
       }
       byDisplay.set(display, out)
     }
-    nameCache.set(raw, out)
+    if (rawNames.size >= 300_000) rawNames.clear()
+    rawNames.set(raw, out)
     return out
   }
 

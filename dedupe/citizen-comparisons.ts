@@ -344,6 +344,7 @@ export const citizenComparisons: readonly Comparison<T>[] = [
   { name: "phone", levels: SAME_DIFFERENT, compare: (t, a, b) => exactLevel(t.phone, a, b) },
   {
     name: "named_as_parent",
+    agreementFirst: false,
     levels: [{ label: "one record names the other as its father or mother" }, { label: "no" }],
     compare: namedAsParentLevel
   }

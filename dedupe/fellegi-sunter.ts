@@ -224,7 +224,7 @@ export function invertedComparisons<T>(
 ): string[] {
   const out: string[] = []
   comparisons.forEach((cmp, c) => {
-    if (!active[c]) return
+    if (!active[c] || cmp.agreementFirst === false) return
     const L = cmp.levels.length
     if (L < 2) return
     const top = Math.log2(Math.max(m[c]![1]!, M_FLOOR) / u[c]![1]!)

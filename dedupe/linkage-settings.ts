@@ -17,6 +17,11 @@ export interface Comparison<T> {
   readonly name: string
   /** Levels 1..L (index 0 of this array is level 1). The last one is the "else" level. */
   readonly levels: readonly ComparisonLevel[]
+  /**
+   * False for a comparison whose level 1 is not agreement (a pattern that speaks AGAINST a
+   * match), so the collapse check, which expects agreement to favour a match, skips it.
+   */
+  readonly agreementFirst?: boolean
   /** The level of the pair: 0 when either side is missing, otherwise 1..L. Must not allocate. */
   compare(table: T, a: number, b: number): number
   /**

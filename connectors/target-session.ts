@@ -28,6 +28,12 @@ export const withTargetTransaction = async <T>(
     case "postgres": {
       const client = await handle.pool.connect()
       let broken = false
+      // A checked-out client whose connection dies (server restart, pg_terminate_backend) emits
+      // 'error'; unheard, that would crash the process. The failing query reports it instead.
+      const onError = () => {
+        broken = true
+      }
+      client.on("error", onError)
       try {
         await client.query("BEGIN")
         const session: TargetSession = {
@@ -48,6 +54,7 @@ export const withTargetTransaction = async <T>(
         }
         throw error
       } finally {
+        client.off("error", onError)
         client.release(broken)
       }
     }

@@ -72,9 +72,14 @@ export const isTransientError = (error: unknown): boolean => {
   const e = error as { code?: unknown; errno?: unknown; message?: unknown; fatal?: unknown }
   const code = typeof e.code === "string" ? e.code : ""
   if (["40001", "40P01", "57P01", "57P02", "57P03", "53300", "08000", "08003", "08006", "08001", "08004"].includes(code)) return true
-  if (["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "PROTOCOL_CONNECTION_LOST", "ER_LOCK_DEADLOCK", "ER_LOCK_WAIT_TIMEOUT", "ER_CON_COUNT_ERROR", "ER_SERVER_SHUTDOWN"].includes(code)) return true
+  if ([
+    "ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "PROTOCOL_CONNECTION_LOST", "ER_LOCK_DEADLOCK",
+    "ER_LOCK_WAIT_TIMEOUT", "ER_CON_COUNT_ERROR", "ER_SERVER_SHUTDOWN", "ER_CONNECTION_KILLED", "ER_QUERY_INTERRUPTED",
+    "SOURCE_COUNT_MISMATCH"
+  ].includes(code)) return true
   const message = typeof e.message === "string" ? e.message : ""
-  return /Connection terminated|connection (was )?closed|server closed the connection|Client has encountered a connection error|terminating connection/i.test(message)
+  return /Connection terminated|connection (was )?closed|server closed the connection|Client has encountered a connection error|terminating connection|closed state|Connection lost/i
+    .test(message)
 }
 
 export const describeError = (error: unknown): string => {

@@ -1,18 +1,34 @@
 /**
- * kill -9 of `provmerge run` at seeded random points (mid-batch, between batches, in later
- * stages), then `provmerge run` again: the target ends exactly as a clean run leaves it (same
- * rows, same checksums, same rejects and review items), with no duplicates, nothing lost, and no
- * batch verified before the last run read again.
+ * Crashes and lost servers, against the target a clean run leaves (same rows, same checksums,
+ * same rejects and review items; no duplicates, nothing lost):
+ * - kill -9 of `provmerge run` at seeded random points, then `provmerge run` again, which reads
+ *   no batch that was verified before;
+ * - every connection of the run terminated mid-run, on the target and the sources (what a server
+ *   restart does to it): the run retries and completes;
+ * - the sources' server unreachable (a TCP proxy cut): a run stops with a clear message, and the
+ *   next run, once the server is back, resumes and completes.
+ * The real servers are never restarted: other tests use them at the same time.
  */
 import { sql } from "kysely"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { openDatabase, type DatabaseHandle } from "../../connectors/open-database.ts"
 import { listBatches } from "../../pipelines/ledger.ts"
-import { scratchDatabase, type ScratchDatabase } from "../support/databases.ts"
+import { MARIADB_SERVER, scratchDatabase, type ScratchDatabase } from "../support/databases.ts"
 import { snapshotTarget } from "../support/target-snapshot.ts"
-import { createEngineWorld, type EngineWorld, runCli, runInProcess, seededRandom, sleep } from "./engine-support.ts"
+import {
+  createEngineWorld,
+  type EngineWorld,
+  killMariadbConnections,
+  recordingProgress,
+  runCli,
+  runInProcess,
+  seededRandom,
+  sleep,
+  startProxy,
+  terminatePostgresBackends
+} from "./engine-support.ts"
 
-describe("a run killed with SIGKILL at random points and run again", () => {
+describe("crash recovery", () => {
   let w: EngineWorld
   let jobFile: string
   let clean: ScratchDatabase
@@ -42,7 +58,17 @@ describe("a run killed with SIGKILL at random points and run again", () => {
     await w?.cleanup()
   })
 
-  it("resumes to the clean run's target without re-reading verified batches", async () => {
+  const expectCleanTarget = async (db: ScratchDatabase) => {
+    const handle = await openDatabase(db.location)
+    try {
+      expect((await listBatches(handle.db)).filter((b) => b.status !== "verified")).toEqual([])
+      expect(await snapshotTarget(handle.db)).toEqual(cleanSnapshot)
+    } finally {
+      await handle.close()
+    }
+  }
+
+  it("kill -9 at random points, then run: resumes to the clean run's target without re-reading verified batches", async () => {
     expect(cleanBatches).toBeGreaterThan(15)
     const random = seededRandom(20250701)
     const args = ["run", jobFile, "--target", killed.dsn, "--log-format", "json"]
@@ -95,5 +121,81 @@ describe("a run killed with SIGKILL at random points and run again", () => {
     }
     // Not an assertion (timing decides it), but worth seeing when the test is read in a log.
     console.info(`kill-and-resume: ${killedMidBatch} batch(es) were left 'running' by the kills; ${loadedAgain.length} loaded by the last run`)
+  }, 300_000)
+
+  it("every connection terminated twice mid-run (target and sources): the run retries and completes", async () => {
+    const target = await scratchDatabase("postgres", "pm_engine_conn")
+    try {
+      const random = seededRandom(77)
+      const thresholds = [2 + Math.floor(random() * 5), 10 + Math.floor(random() * 5)]
+      const attacks: Array<Promise<unknown>> = []
+      let finished = 0
+      const progress = recordingProgress((e) => {
+        if (e.type !== "batch_finished") return
+        finished++
+        if (thresholds.includes(finished)) {
+          attacks.push(sleep(Math.floor(random() * 100)).then(() =>
+            Promise.all([
+              terminatePostgresBackends([new URL(target.dsn).pathname.slice(1), ...w.postgresDatabases]),
+              killMariadbConnections(w.mariadbDatabases)
+            ])
+          ))
+        }
+      })
+      const result = await runInProcess(jobFile, target.dsn, { progress })
+      const killedConnections = (await Promise.all(attacks)).flat() as number[]
+      expect(killedConnections.reduce((a, b) => a + b, 0)).toBeGreaterThan(0)
+      expect(result.status, JSON.stringify(result.failedBatches)).toBe("succeeded")
+      await expectCleanTarget(target)
+      console.info(`connections: ${killedConnections.join("+")} terminated, ${progress.events.filter((e) => e.type === "batch_retry").length} batch retries`)
+    } finally {
+      await target.drop()
+    }
+  }, 300_000)
+
+  it("sources unreachable: the run stops with a clear message; once they are back, the next run resumes", async () => {
+    const target = await scratchDatabase("postgres", "pm_engine_down")
+    const proxy = await startProxy(Number(new URL(MARIADB_SERVER).port || 3306))
+    try {
+      const proxied = w.jobFile("proxied", {
+        batchSize: 250,
+        concurrency: 2,
+        dsn: (d) => (d.startsWith("mysql:") ? d.replace(/@[^/]+\//, `@127.0.0.1:${proxy.port}/`) : d)
+      })
+      // A cut mid-run that heals within the retry window: retried, completed.
+      let cutDone = false
+      const progress = recordingProgress((e) => {
+        if (e.type === "batch_finished" && !cutDone) {
+          cutDone = true
+          proxy.cut()
+          setTimeout(() => proxy.restore(), 1500)
+        }
+      })
+      const healed = await runInProcess(proxied, target.dsn, { progress })
+      expect(healed.status, JSON.stringify(healed.failedBatches)).toBe("succeeded")
+      expect(progress.events.some((e) => e.type === "batch_retry")).toBe(true)
+
+      // Down for good: a new run stops with a message that says what to do.
+      await target.drop()
+      const target2 = await scratchDatabase("postgres", "pm_engine_down2")
+      try {
+        proxy.cut()
+        const down = runCli(["run", proxied, "--target", target2.dsn, "--log-format", "plain"])
+        const end = await down.exited
+        expect(end.code).not.toBe(0)
+        expect(end.text).toMatch(/Cannot read source '[a-z-]+'/)
+        expect(end.text).toMatch(/run again/)
+        expect(end.text).not.toMatch(/\n\s+at /) // no stack trace
+        proxy.restore()
+        const resumed = await runInProcess(proxied, target2.dsn)
+        expect(resumed.status).toBe("succeeded")
+        await expectCleanTarget(target2)
+      } finally {
+        await target2.drop()
+      }
+    } finally {
+      await proxy.close()
+      await target.drop().catch(() => undefined)
+    }
   }, 300_000)
 })

@@ -162,3 +162,89 @@ export const seededRandom = (seed: number): (() => number) => {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/**
+ * A TCP proxy on 127.0.0.1 in front of a database server, which a test can cut (every open
+ * connection reset, new ones dropped at once, as while a server restarts) and restore.
+ */
+export interface CuttableProxy {
+  readonly port: number
+  cut(): void
+  restore(): void
+  close(): Promise<void>
+}
+
+export const startProxy = async (upstreamPort: number, upstreamHost = "127.0.0.1"): Promise<CuttableProxy> => {
+  const { createServer, connect } = await import("node:net")
+  const sockets = new Set<import("node:net").Socket>()
+  let down = false
+  const server = createServer((client) => {
+    if (down) {
+      client.resetAndDestroy()
+      return
+    }
+    const upstream = connect(upstreamPort, upstreamHost)
+    sockets.add(client)
+    sockets.add(upstream)
+    const close = () => {
+      sockets.delete(client)
+      sockets.delete(upstream)
+      client.destroy()
+      upstream.destroy()
+    }
+    client.on("error", close).on("close", close)
+    upstream.on("error", close).on("close", close)
+    client.pipe(upstream)
+    upstream.pipe(client)
+  })
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  const port = (server.address() as import("node:net").AddressInfo).port
+  return {
+    port,
+    cut: () => {
+      down = true
+      for (const s of sockets) s.resetAndDestroy()
+      sockets.clear()
+    },
+    restore: () => {
+      down = false
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy()
+        server.close(() => resolve())
+      })
+  }
+}
+
+/** Terminates every backend of these PostgreSQL databases (what a server restart does to a run). */
+export const terminatePostgresBackends = async (databases: readonly string[]): Promise<number> => {
+  const { default: pg } = await import("pg")
+  const client = new pg.Client({ connectionString: `${POSTGRES_SERVER}/postgres` })
+  await client.connect()
+  try {
+    const r = await client.query(
+      "select pg_terminate_backend(pid) from pg_stat_activity where datname = any($1::text[]) and pid <> pg_backend_pid()",
+      [databases]
+    )
+    return r.rowCount ?? 0
+  } finally {
+    await client.end()
+  }
+}
+
+/** KILLs every MariaDB connection using these databases. */
+export const killMariadbConnections = async (databases: readonly string[]): Promise<number> => {
+  const mysql = await import("mysql2/promise")
+  const conn = await mysql.createConnection({ uri: `${MARIADB_SERVER}/` })
+  try {
+    const [rows] = await conn.query("select id from information_schema.processlist where db in (?) and id <> connection_id()", [databases])
+    let n = 0
+    for (const r of rows as Array<{ id: number }>) {
+      await conn.query(`KILL ${Number(r.id)}`).then(() => n++, () => undefined)
+    }
+    return n
+  } finally {
+    await conn.end()
+  }
+}

@@ -38,15 +38,30 @@ export interface ClusterAssignment {
   readonly score: number | null
 }
 
+/** The golden record of a person as the matcher's survivorship rules built it. */
+export interface GoldenRecord {
+  readonly fullName: string | null
+  readonly birthDate: string | null
+  readonly gender: string | null
+  readonly cccd: string | null
+  readonly cmnd: string | null
+  readonly phone: string | null
+  readonly newCommuneCode: string | null
+}
+
 export interface ReviewPair {
   readonly recordIdA: string
   readonly recordIdB: string
+  /** The person the pair would join, so pairs of one cluster group together on the review sheet. */
+  readonly clusterKey?: string
   readonly score: number
   readonly breakdown: ReadonlyArray<{ readonly field: string; readonly level: string; readonly weight: number }>
 }
 
 export interface MatchResult {
   readonly assignments: readonly ClusterAssignment[]
+  /** Golden records by cluster key; a cluster without one takes its first record's values. */
+  readonly masters?: ReadonlyMap<string, GoldenRecord>
   readonly reviewPairs: readonly ReviewPair[]
   readonly summary: Readonly<Record<string, unknown>>
 }
@@ -66,6 +81,8 @@ export interface DedupeStageSummary {
   readonly masters: number
   readonly merged: number
   readonly review: number
+  /** Why the probabilistic model was refused, when the stage fell back to exact CCCD matching. */
+  readonly modelRefused?: string | undefined
 }
 
 export const runDeduplicationStage = async (target: DatabaseHandle, matcher: CitizenMatcher): Promise<DedupeStageSummary> => {
@@ -105,7 +122,7 @@ export const runDeduplicationStage = async (target: DatabaseHandle, matcher: Cit
   const result = matcher(records, decisions)
   const byId = new Map(records.map((r) => [r.id, r]))
 
-  // Clusters → masters, by documented survivorship (see chooseSurvivor).
+  // Clusters → masters: the matcher's golden record (its survivorship rules), ids from the first source key.
   const clusters = new Map<string, CitizenForMatching[]>()
   for (const a of result.assignments) {
     const r = byId.get(a.recordId)
@@ -116,14 +133,17 @@ export const runDeduplicationStage = async (target: DatabaseHandle, matcher: Cit
   }
   const masterOf = new Map<string, { masterId: string; survivor: string }>()
   const masterLines: string[] = []
-  for (const members of clusters.values()) {
+  for (const [clusterKey, members] of clusters) {
     members.sort((a, b) => (a.sourceKey < b.sourceKey ? -1 : 1))
-    const masterId = deterministicId("citizen-master", members[0]!.sourceKey)
-    const golden = goldenRecord(members)
-    for (const m of members) masterOf.set(m.id, { masterId, survivor: golden.survivorId })
+    const first = members[0]!
+    const masterId = deterministicId("citizen-master", first.sourceKey)
+    const golden = result.masters?.get(clusterKey)
+    const commune = golden?.newCommuneCode ?? first.newCommuneCode
+    const province = members.find((m) => m.newCommuneCode === commune)?.newProvinceCode ?? first.newProvinceCode
+    for (const m of members) masterOf.set(m.id, { masterId, survivor: first.id })
     masterLines.push(copyLine([
-      masterId, golden.fullName, golden.birthDate, golden.gender, golden.cccd, golden.cmnd, golden.phone,
-      golden.newProvinceCode, golden.newCommuneCode, String(members.length)
+      masterId, golden?.fullName ?? first.fullName, golden?.birthDate ?? first.birthDate, golden?.gender ?? first.gender,
+      golden?.cccd ?? first.cccd, golden?.cmnd ?? first.cmnd, golden?.phone ?? first.phone, province, commune, String(members.length)
     ]))
   }
   const assignmentLines: string[] = []
@@ -161,7 +181,8 @@ export const runDeduplicationStage = async (target: DatabaseHandle, matcher: Cit
     }, now()) on conflict (stage) do update set status = excluded.status, summary = excluded.summary, finished_at = excluded.finished_at`.compile(db))
   })
   await linkCitizenMasters(target)
-  return { records: records.length, masters: clusters.size, merged, review }
+  const refused = result.summary.modelRefused
+  return { records: records.length, masters: clusters.size, merged, review, modelRefused: typeof refused === "string" ? refused : undefined }
 }
 
 /** Points dossiers and civil-status events at the master of their applicant / subject record. */
@@ -191,7 +212,7 @@ const replaceDuplicateReviews = async (
       source: ra?.source ?? null,
       source_table: null,
       source_key: ra?.sourceKey ?? null,
-      payload: JSON.stringify({ recordIdA: a, recordIdB: b, score: p.score, breakdown: p.breakdown, a: ra, b: rb })
+      payload: JSON.stringify({ recordIdA: a, recordIdB: b, clusterId: p.clusterKey ?? null, score: p.score, breakdown: p.breakdown, a: ra, b: rb })
     }
   })
   const keys = items.map((i) => i.review_key)
@@ -200,51 +221,5 @@ const replaceDuplicateReviews = async (
     await session.query(db.withSchema("provmerge").insertInto("review_items").values(items.slice(i, i + 500))
       .onConflict((oc) => oc.column("review_key").doUpdateSet((eb) => ({ payload: eb.ref("excluded.payload") })))
       .compile())
-  }
-}
-
-/**
- * Survivorship, in order: a record with a valid 12-digit CCCD beats one without; among those, the
- * name with diacritics beats the folded one; a full birth date beats a year alone; then the
- * record with more filled fields; ties go to the smallest source key. Missing fields of the
- * golden record are filled from the other members in the same order.
- */
-const goldenRecord = (members: readonly CitizenForMatching[]) => {
-  const ranked = [...members].sort((a, b) => rank(b) - rank(a) || (a.sourceKey < b.sourceKey ? -1 : 1))
-  const pick = <K extends keyof CitizenForMatching>(k: K) => ranked.find((m) => m[k] !== null && m[k] !== "")?.[k] ?? null
-  const best = ranked[0]!
-  const fullDate = ranked.find((m) => m.birthDate !== null && m.birthDate.length === 10)?.birthDate
-  return {
-    survivorId: best.id,
-    fullName: best.fullName,
-    birthDate: fullDate ?? pick("birthDate"),
-    gender: pick("gender"),
-    cccd: pick("cccd"),
-    cmnd: pick("cmnd"),
-    phone: pick("phone"),
-    newProvinceCode: pick("newProvinceCode"),
-    newCommuneCode: pick("newCommuneCode")
-  }
-}
-
-const rank = (m: CitizenForMatching): number =>
-  (m.cccd !== null && /^\d{12}$/.test(m.cccd) ? 1000 : 0) +
-  (m.fullName.normalize("NFD") !== m.fullName ? 100 : 0) +
-  (m.birthDate !== null && m.birthDate.length === 10 ? 10 : 0) +
-  [m.birthDate, m.gender, m.cmnd, m.phone, m.hometownCode, m.fatherName, m.motherName, m.address].filter((v) => v !== null && v !== "").length
-
-/** The walking-skeleton matcher: records sharing a normalised CCCD are one person; nothing else merges. */
-export const exactCccdMatcher: CitizenMatcher = (records) => {
-  const keyOf = (r: CitizenForMatching) => (r.cccd !== null && r.cccd !== "" ? `cccd:${r.cccd}` : `record:${r.id}`)
-  const size = new Map<string, number>()
-  for (const r of records) size.set(keyOf(r), (size.get(keyOf(r)) ?? 0) + 1)
-  return {
-    assignments: records.map((r) => {
-      const clusterKey = keyOf(r)
-      const shared = (size.get(clusterKey) ?? 1) > 1
-      return { recordId: r.id, clusterKey, status: shared ? "merged" as const : "unique" as const, score: shared ? 1 : null }
-    }),
-    reviewPairs: [],
-    summary: { method: "exact-cccd" }
   }
 }

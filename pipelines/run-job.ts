@@ -20,7 +20,8 @@ import type { TableMapping, VendorMapping } from "../mappings/vendor-mapping.ts"
 import { findVendorMapping, vendorMappings } from "../mappings/vendors/index.ts"
 import { migrateTarget } from "../target/migrate-target.ts"
 import { targetTables } from "../target/tables/index.ts"
-import { exactCccdMatcher, linkCitizenMasters, runDeduplicationStage, type CitizenMatcher } from "./deduplicate-citizens.ts"
+import { linkCitizenMasters, runDeduplicationStage, type CitizenMatcher } from "./deduplicate-citizens.ts"
+import { defaultCitizenMatcher } from "./citizen-matcher.ts"
 import {
   BatchFailed,
   CatalogUnavailable,
@@ -174,7 +175,10 @@ const runPhases = (env: Environment) =>
     if (full || first.touched.has("agency") || first.touched.has("account")) yield* runConsolidation(env)
     if (full || first.touched.has("citizen") || options.forceDedupe === true) {
       progress.emit({ type: "stage", stage: "dedupe", message: "deduplicating citizens" })
-      const summary = yield* stage("dedupe", () => runDeduplicationStage(target, options.matcher ?? exactCccdMatcher))
+      const summary = yield* stage("dedupe", () => runDeduplicationStage(target, options.matcher ?? defaultCitizenMatcher()))
+      if (summary.modelRefused !== undefined) {
+        progress.emit({ type: "stage", stage: "dedupe", message: `WARNING: the matching model was refused, only identical CCCDs were merged: ${summary.modelRefused}` })
+      }
       progress.emit({ type: "stage", stage: "dedupe", message: `${summary.records} records → ${summary.masters} persons (${summary.merged} merged, ${summary.review} to review)` })
     }
 

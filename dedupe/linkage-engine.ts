@@ -343,9 +343,9 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
       })
     warnings.push(`too few candidate pairs to train m (${reasons}); default m values used`)
   }
-  comps.forEach((cmp, c) => {
-    if (!estimated[c]) warnings.push(`m of ${cmp.name} could not be estimated (no training pairs with values); default kept`)
-  })
+  const unestimated = comps.filter((_, c) => !estimated[c]).map((cmp) => cmp.name)
+  if (usable.length > 0 && unestimated.length > 0)
+    warnings.push(`m of ${unestimated.join(", ")} could not be estimated (no training pairs with values); defaults kept`)
   const allActive = comps.map((_, c) => estimated[c]!)
   const inverted = usable.length === 0 ? [] : invertedComparisons(comps, m, u, allActive)
   if (inverted.length > 0)

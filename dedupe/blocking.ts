@@ -160,7 +160,7 @@ function coveredBefore(index: BlockIndex, ruleIndex: number, a: number, b: numbe
 
 /**
  * Visits every pair the rule produces, telling whether an earlier rule already produced it.
- * Pairs are visited with a < b is NOT guaranteed; callers treat pairs as unordered.
+ * The order of a and b within a pair is not specified; callers treat pairs as unordered.
  */
 export function forEachRulePair(
   index: BlockIndex,
@@ -196,7 +196,10 @@ export function forEachRulePair(
   }
 }
 
-/** True when a sorted-neighbourhood rule before `ruleIndex` ... (not tracked: SN rules come last and may overlap each other slightly). */
+/**
+ * Candidate-pair counts per rule. Sorted-neighbourhood rules come last; their pairs are checked
+ * against every key rule, but two sorted-neighbourhood rules may share a few pairs.
+ */
 export function ruleCounts(index: BlockIndex, newPairs: readonly number[]): RuleCandidateCount[] {
   return index.rules.map((r, i) => ({
     rule: r.name,

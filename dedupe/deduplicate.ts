@@ -60,6 +60,8 @@ export interface DedupeOptions {
   readonly targetPrecision?: number
   /** Lower edge of the review band as a probability (default 0.5). */
   readonly reviewProbability?: number
+  /** Reviewer capacity: at most this share of records in the review band (default 0.02; 1 = no cap). */
+  readonly maxReviewShare?: number
   readonly settings?: CitizenSettingsOptions
   readonly linkage?: LinkageOptions
   /** Record ids whose candidate pairs should be explained in `explanations`. */
@@ -122,6 +124,7 @@ export function deduplicate(records: Iterable<CitizenRecord>, options: DedupeOpt
   const linked = linkAndCluster(table, table.size, settings, {
     ...(options.targetPrecision !== undefined ? { targetPrecision: options.targetPrecision } : {}),
     ...(options.reviewProbability !== undefined ? { reviewProbability: options.reviewProbability } : {}),
+    ...(options.maxReviewShare !== undefined ? { maxReviewShare: options.maxReviewShare } : {}),
     ...(options.linkage !== undefined ? { linkage: options.linkage } : {}),
     forcedMerges,
     keptApart

@@ -24,19 +24,51 @@ export interface MatchThresholds {
   readonly estimatedPrecision: number
   readonly autoMergePairs: number
   readonly reviewBandPairs: number
+  /** True when reviewer capacity raised the lower edge of the review band. */
+  readonly reviewCapped: boolean
+}
+
+/**
+ * Reviewer capacity: when the review band [review, auto) would put more than `maxReviewShare`
+ * of the records in front of a reviewer, the lower edge rises (the least likely pairs become
+ * "distinct") until it fits. Records are counted once however many pairs they are in.
+ */
+export interface ReviewCapacity {
+  readonly a: ArrayLike<number>
+  readonly b: ArrayLike<number>
+  readonly records: number
+  readonly maxReviewShare: number
 }
 
 export function thresholdsFromTargetPrecision(
   weights: ArrayLike<number>,
   targetPrecision: number,
-  reviewProbability?: number
+  reviewProbability?: number,
+  capacity?: ReviewCapacity
 ): MatchThresholds {
   if (!(targetPrecision > 0.5 && targetPrecision < 1)) throw new Error(`targetPrecision must be in (0.5, 1), got ${targetPrecision}`)
   const auto = targetPrecision
-  const review = reviewProbability ?? 0.5
+  let review = reviewProbability ?? 0.5
   if (!(review > 0 && review < auto)) throw new Error(`reviewProbability must be in (0, ${auto}), got ${review}`)
   const autoW = weightOf(auto)
-  const reviewW = weightOf(review)
+  let reviewW = weightOf(review)
+  if (capacity !== undefined && capacity.maxReviewShare < 1) {
+    const band: number[] = []
+    for (let k = 0; k < weights.length; k++) if (weights[k]! >= reviewW && weights[k]! < autoW) band.push(k)
+    band.sort((x, y) => weights[y]! - weights[x]!)
+    const budget = Math.floor(capacity.maxReviewShare * capacity.records)
+    const seen = new Set<number>()
+    for (const k of band) {
+      seen.add(capacity.a[k]!)
+      seen.add(capacity.b[k]!)
+      if (seen.size > budget) {
+        // This pair no longer fits: the band starts just above it.
+        reviewW = Math.max(reviewW, weights[k]! + 1e-9)
+        review = 1 - 1 / (1 + Math.pow(2, reviewW))
+        break
+      }
+    }
+  }
   let sumP = 0
   let nAuto = 0
   let nReview = 0
@@ -55,6 +87,7 @@ export function thresholdsFromTargetPrecision(
     reviewWeight: reviewW,
     estimatedPrecision: nAuto > 0 ? sumP / nAuto : 1,
     autoMergePairs: nAuto,
-    reviewBandPairs: nReview
+    reviewBandPairs: nReview,
+    reviewCapped: reviewW > weightOf(reviewProbability ?? 0.5)
   }
 }

@@ -12,6 +12,8 @@ export interface LinkAndClusterOptions {
   readonly targetPrecision?: number
   /** Lower edge of the review band as a match probability (default 0.5). */
   readonly reviewProbability?: number
+  /** Reviewer capacity: at most this share of records in the review band (default 0.02; 1 = no cap). */
+  readonly maxReviewShare?: number
   readonly linkage?: LinkageOptions
   readonly forcedMerges?: readonly IndexPair[]
   readonly keptApart?: readonly IndexPair[]
@@ -32,7 +34,12 @@ export function linkAndCluster<T>(
 ): LinkAndClusterResult {
   const run = runLinkage(table, size, settings, options.linkage)
   const t0 = performance.now()
-  const thresholds = thresholdsFromTargetPrecision(run.pairs.weight, options.targetPrecision ?? 0.995, options.reviewProbability)
+  const thresholds = thresholdsFromTargetPrecision(run.pairs.weight, options.targetPrecision ?? 0.995, options.reviewProbability, {
+    a: run.pairs.a,
+    b: run.pairs.b,
+    records: size,
+    maxReviewShare: options.maxReviewShare ?? 0.02
+  })
   const identity = settings.identity
   // A contradiction is a level rarer among one person's records than the error rate we accept.
   const scorer = compileScorer(settings, run.model, size, 1 - thresholds.targetPrecision)

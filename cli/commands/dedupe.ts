@@ -35,12 +35,18 @@ export const dedupeCommand = Command.make(
       Flag.withDescription("Reviewer decisions CSV (record_id_a,record_id_b,decision,decided_by,decided_at); they override the model"),
       Flag.optional
     ),
-    targetPrecision: Flag.Finite("target-precision").pipe(Flag.withDescription("Target precision of automatic merges"), Flag.withDefault(0.995))
+    targetPrecision: Flag.Finite("target-precision").pipe(Flag.withDescription("Target precision of automatic merges"), Flag.withDefault(0.995)),
+    maxReviewShare: Flag.Finite("max-review-share").pipe(
+      Flag.withDescription("Reviewer capacity: at most this share of the records in the review band (1 = no cap)"),
+      Flag.withDefault(0.02)
+    )
   },
   (flags) =>
     Effect.gen(function*() {
       if (!(flags.targetPrecision > 0.5 && flags.targetPrecision < 1))
         return yield* Effect.fail(fail("--target-precision must be between 0.5 and 1 (exclusive)", 2))
+      if (!(flags.maxReviewShare > 0 && flags.maxReviewShare <= 1))
+        return yield* Effect.fail(fail("--max-review-share must be in (0, 1]", 2))
       const explainId = optionValue(flags.explain)
       const decisionsPath = optionValue(flags.decisions)
       const result = yield* Effect.try({
@@ -50,6 +56,7 @@ export const dedupeCommand = Command.make(
           const res = deduplicate(records, {
             decisions,
             targetPrecision: flags.targetPrecision,
+            maxReviewShare: flags.maxReviewShare,
             ...(explainId !== undefined ? { explain: [explainId] } : {})
           })
           return { res, unreadable, known: explainId === undefined || res.assignments.some((a) => a.recordId === explainId) }
@@ -79,7 +86,7 @@ export const dedupeCommand = Command.make(
           `${s.records - s.mergedRecords - s.reviewRecords} unique.`,
         `Candidate pairs ${res.candidatePairs}: ` + res.ruleCounts.map((r) => `${r.rule} ${r.newPairs}`).join(", ") + ".",
         `Auto-merge at probability >= ${res.thresholds.autoMergeProbability} (estimated precision ${res.thresholds.estimatedPrecision.toFixed(4)}), ` +
-          `review from ${res.thresholds.reviewProbability.toFixed(4)}.`
+          `review from ${res.thresholds.reviewProbability.toFixed(4)}${res.thresholds.reviewCapped ? " (raised to fit --max-review-share)" : ""}.`
       ]
       for (const [column, n] of Object.entries(result.unreadable)) lines.push(`${n} unreadable ${column} value(s) treated as missing.`)
       if (explainId !== undefined) {

@@ -14,13 +14,14 @@ import { Data, Effect } from "effect"
 import ExcelJS from "exceljs"
 import { sql } from "kysely"
 import { readReviewDecisions, type ReviewDecision, type ReviewError } from "../reports/review-reader.ts"
+import { reviewMessage } from "../reports/review-messages.ts"
 import { META_MARKER, META_ROW } from "../reports/review-meta.ts"
 import { withTargetTransaction } from "../connectors/target-session.ts"
 import type { Job } from "./job-config.ts"
 import { loadJobUnits } from "./unit-remapper.ts"
 import { openTarget, runJob, type RunResult } from "./run-job.ts"
 import type { ProgressSink } from "./progress-events.ts"
-import { describeError, StageFailed } from "./errors.ts"
+import { CatalogUnavailable, describeError, StageFailed } from "./errors.ts"
 
 export class ReviewRejected extends Data.TaggedError("ReviewRejected")<{ readonly path: string; readonly errors: readonly ReviewError[] }> {
   override get message() {
@@ -33,8 +34,12 @@ export class ReviewRejected extends Data.TaggedError("ReviewRejected")<{ readonl
 }
 
 export interface ApplyReviewResult {
+  /** Answers read from the workbook. */
   readonly decisions: number
+  /** Decisions stored because they were new or different (a log row each). */
   readonly changed: number
+  /** Review keys answered in the workbook that the migration no longer has under review (nothing to apply). */
+  readonly notFound: readonly string[]
   readonly rerunBatches: readonly string[]
   readonly dedupeRerun: boolean
   readonly run: RunResult | null
@@ -70,27 +75,53 @@ export const workbookRunId = async (path: string): Promise<string | null> => {
   return runId
 }
 
+const provinceCommuneError = (job: Job, d: ReviewDecision, code: string): ReviewError => ({
+  code: "INVALID_COMMUNE_CODE",
+  sheet: d.sheet,
+  row: d.row,
+  column: null,
+  ...(job.lang === "vi"
+    ? {
+      message: `«${code}» không phải mã xã/phường mới của ${job.province.name} (${job.province.code}).`,
+      hint: "Nhập mã 5 chữ số của một xã/phường mới thuộc tỉnh/thành phố này (xem danh mục đơn vị hành chính mới)."
+    }
+    : {
+      message: `«${code}» is not a new commune of ${job.province.name} (${job.province.code}).`,
+      hint: "Type the 5-digit code of a new commune (xã/phường) of this province, from the new unit catalog."
+    })
+})
+
 export const applyReview = (job: Job, path: string, options: { readonly reviewer: string; readonly progress: ProgressSink }) =>
   Effect.gen(function*() {
     const runId = yield* Effect.tryPromise({ try: () => workbookRunId(path), catch: () => null }).pipe(Effect.orElseSucceed(() => null))
     const bytes = yield* Effect.tryPromise({
       try: () => readFile(path),
-      catch: (e) => new ReviewRejected({ path, errors: [{ code: "FILE_UNREADABLE", sheet: null, row: null, column: null, message: `cannot read the file (${describeError(e)}).`, hint: "" }] })
+      catch: (e) => new ReviewRejected({ path, errors: [{ code: "FILE_UNREADABLE", sheet: null, row: null, column: null, ...reviewMessage(job.lang, "FILE_UNREADABLE", { detail: describeError(e) }) }] })
     })
     const workbookHash = createHash("sha256").update(bytes).digest("hex")
-    const { decisions, changed, unitBatches, duplicatesChanged } = yield* Effect.scoped(Effect.gen(function*() {
+    const { decisions, changed, unitBatches, duplicatesChanged, notFound } = yield* Effect.scoped(Effect.gen(function*() {
       const target = yield* openTarget(job)
+      const runs = target.db.withSchema("provmerge").selectFrom("runs")
       const run = runId === null
         ? undefined
-        : yield* Effect.promise(() => target.db.withSchema("provmerge").selectFrom("runs").select(["run_id", "signing_key"]).where("run_id", "=", runId).executeTakeFirst())
-      const read = yield* Effect.promise(() => readReviewDecisions(path, run?.run_id ?? "(a run of this migration)", { signingKey: run?.signing_key ?? "" }))
+        : yield* Effect.promise(() => runs.select(["run_id", "signing_key"]).where("run_id", "=", runId).executeTakeFirst())
+      if (runId !== null && run === undefined) {
+        // A workbook of another migration (or another target): say which run it is from and which one this is.
+        const latest = yield* Effect.promise(() => runs.select("run_id").orderBy("started_at", "desc").limit(1).executeTakeFirst())
+        const params = { found: runId, expected: latest?.run_id ?? `(${job.name})` }
+        return yield* new ReviewRejected({ path, errors: [{ code: "FOREIGN_RUN", sheet: null, row: null, column: null, ...reviewMessage(job.lang, "FOREIGN_RUN", params) }] })
+      }
+      const read = yield* Effect.promise(() => readReviewDecisions(path, run?.run_id ?? "", { signingKey: run?.signing_key ?? "" }))
       if (read.errors.length > 0) return yield* new ReviewRejected({ path, errors: read.errors })
-      const units = yield* Effect.promise(() => loadJobUnits(job.catalog, job.unitHints))
+      const units = yield* Effect.tryPromise({
+        try: () => loadJobUnits(job.catalog, job.unitHints),
+        catch: (e) => new CatalogUnavailable({ path: job.catalog, cause: describeError(e) })
+      })
       const problems: ReviewError[] = []
       for (const d of read.decisions) {
-        if (d.kind === "unit" && units.chosen(d.communeCode) === undefined) {
-          problems.push({ code: "INVALID_COMMUNE_CODE", sheet: d.sheet, row: d.row, column: null, message: `${d.communeCode} is not a commune of the new catalog.`, hint: "Type the 5-digit code of a new xã/phường." })
-        }
+        if (d.kind !== "unit") continue
+        const chosen = units.chosen(d.communeCode)
+        if (chosen === undefined || chosen.newProvinceCode !== job.province.code) problems.push(provinceCommuneError(job, d, d.communeCode))
       }
       if (problems.length > 0) return yield* new ReviewRejected({ path, errors: problems })
       return yield* Effect.tryPromise({
@@ -100,6 +131,7 @@ export const applyReview = (job: Job, path: string, options: { readonly reviewer
     }))
     let run: RunResult | null = null
     if (unitBatches.length > 0 || duplicatesChanged) {
+      options.progress.emit({ type: "stage", stage: "review", message: `${changed} decision(s) stored; rerunning ${unitBatches.length} batch(es)${duplicatesChanged ? " and the deduplication" : ""}` })
       run = yield* runJob(job, {
         progress: options.progress,
         command: "review apply",
@@ -107,19 +139,20 @@ export const applyReview = (job: Job, path: string, options: { readonly reviewer
         forceDedupe: duplicatesChanged
       })
     }
-    return { decisions, changed, rerunBatches: unitBatches, dedupeRerun: duplicatesChanged, run } satisfies ApplyReviewResult
+    return { decisions, changed, notFound, rerunBatches: unitBatches, dedupeRerun: duplicatesChanged, run } satisfies ApplyReviewResult
   })
 
 const storeDecisions = async (
   target: import("../connectors/open-database.ts").DatabaseHandle,
   decisions: readonly ReviewDecision[],
   who: { readonly reviewer: string; readonly workbook: string; readonly workbookHash: string; readonly runId: string }
-): Promise<{ changed: number; unitBatches: string[]; duplicatesChanged: boolean }> => {
+): Promise<{ changed: number; unitBatches: string[]; duplicatesChanged: boolean; notFound: string[] }> => {
   const db = target.db
   return withTargetTransaction(target, async (session) => {
     let changed = 0
     const unitBatches = new Set<string>()
     let duplicatesChanged = false
+    const notFound: string[] = []
     for (const d of decisions) {
       const value = d.kind === "unit" ? d.communeCode : d.kind === "duplicate" ? (d.decision === "keepApart" ? "keep_apart" : "merge") : d.decision === "correct" ? `correct:${d.correctedValue ?? ""}` : "confirm"
       const existing = (await session.query<{ decision: string | null; batch_id: string | null }>(
@@ -131,11 +164,17 @@ const storeDecisions = async (
           sql`select batch_id, source, source_table, source_key, raw_value from provmerge.rejects
             where source_key = ${d.reviewKey.replace(/^unit:/, "")} and error_code = 'UNIT_UNKNOWN'`.compile(db)
         ))[0]
-        if (reject === undefined) continue
+        if (reject === undefined) {
+          notFound.push(d.reviewKey)
+          continue
+        }
         await session.query(sql`insert into provmerge.review_items (review_key, kind, batch_id, source, source_table, source_key, payload)
           values (${d.reviewKey}, 'unit', ${reject.batch_id}, ${reject.source}, ${reject.source_table}, ${reject.source_key},
             ${JSON.stringify({ status: "unknown", raw: reject.raw_value, candidates: [] })})`.compile(db))
-      } else if (existing === undefined || existing.decision === value) {
+      } else if (existing === undefined) {
+        notFound.push(d.reviewKey)
+        continue
+      } else if (existing.decision === value) {
         continue
       }
       const batchId = existing?.batch_id ?? (await session.query<{ batch_id: string }>(
@@ -149,6 +188,6 @@ const storeDecisions = async (
       if (d.kind === "unit" && batchId !== undefined && batchId !== null) unitBatches.add(batchId)
       if (d.kind === "duplicate") duplicatesChanged = true
     }
-    return { changed, unitBatches: [...unitBatches].sort(), duplicatesChanged }
+    return { changed, unitBatches: [...unitBatches].sort(), duplicatesChanged, notFound }
   })
 }

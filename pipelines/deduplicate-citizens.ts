@@ -216,7 +216,9 @@ const replaceDuplicateReviews = async (
     }
   })
   const keys = items.map((i) => i.review_key)
-  await session.query(sql`delete from provmerge.review_items where kind = 'duplicate' and not (review_key = any(${keys}::text[]))`.compile(db))
+  // Pairs no longer offered go, except decided ones: the decision must outlive the pair (a matcher
+  // that honours it no longer reports the pair), or the next dedupe run would forget it.
+  await session.query(sql`delete from provmerge.review_items where kind = 'duplicate' and decision is null and not (review_key = any(${keys}::text[]))`.compile(db))
   for (let i = 0; i < items.length; i += 500) {
     await session.query(db.withSchema("provmerge").insertInto("review_items").values(items.slice(i, i + 500))
       .onConflict((oc) => oc.column("review_key").doUpdateSet((eb) => ({ payload: eb.ref("excluded.payload") })))

@@ -6,6 +6,23 @@ import { pipelines } from "../lazy-pipelines.ts"
 import { makeProgressSink } from "../progress-display.ts"
 import { logFormatFlag, optionValue, targetFlag } from "../shared-flags.ts"
 import { failWhen } from "../exit-status.ts"
+import type { ApplyReviewResult } from "../../pipelines/apply-review.ts"
+
+/** What `review apply` prints when the answers were taken. */
+export const formatApplyResult = (result: ApplyReviewResult): string => {
+  const lines = [
+    result.changed === 0
+      ? `${result.decisions} answer(s) read, all already applied: nothing to do.`
+      : `${result.changed} of ${result.decisions} answer(s) stored as decisions; reran ${result.rerunBatches.length} batch(es)` +
+        `${result.dedupeRerun ? " and the deduplication" : ""}.`
+  ]
+  if (result.notFound.length > 0) {
+    lines.push(`${result.notFound.length} answer(s) are no longer under review in this migration and were left aside: ` +
+      `${result.notFound.slice(0, 10).join(", ")}${result.notFound.length > 10 ? ", …" : ""}`)
+  }
+  if (result.run !== null) lines.push(`New workbook: ${result.run.workbook}`)
+  return lines.join("\n") + "\n"
+}
 
 const applyCommand = Command.make(
   "apply",
@@ -23,14 +40,7 @@ const applyCommand = Command.make(
       const progress = makeProgressSink(flags.logFormat)
       const result = yield* applyReview(job, flags.workbook, { reviewer: optionValue(flags.reviewer) ?? userInfo().username, progress })
         .pipe(Effect.ensuring(Effect.sync(() => progress.close())))
-      yield* Effect.sync(() =>
-        process.stdout.write(
-          result.changed === 0
-            ? `${result.decisions} answer(s) read, all already applied: nothing to do.\n`
-            : `${result.changed} decision(s) applied; reran ${result.rerunBatches.length} batch(es)${result.dedupeRerun ? " and the deduplication" : ""}.\n` +
-              (result.run === null ? "" : `New workbook: ${result.run.workbook}\n`)
-        )
-      )
+      yield* Effect.sync(() => process.stdout.write(formatApplyResult(result)))
       yield* failWhen(result.run?.status === "failed", "some batches failed while applying the decisions; see 'provmerge status'")
     })
 ).pipe(Command.withDescription(

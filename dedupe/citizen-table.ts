@@ -107,34 +107,6 @@ class Growable {
   }
 }
 
-interface ParsedName {
-  readonly full: number
-  readonly fullFolded: number
-  readonly surname: number
-  readonly surnameFolded: number
-  readonly middle: number
-  readonly middleFolded: number
-  readonly given: number
-  readonly givenFolded: number
-  readonly middleInitial: number
-  readonly tokens: readonly number[]
-  readonly diacritics: boolean
-}
-
-const EMPTY_NAME: ParsedName = {
-  full: -1,
-  fullFolded: -1,
-  surname: -1,
-  surnameFolded: -1,
-  middle: -1,
-  middleFolded: -1,
-  given: -1,
-  givenFolded: -1,
-  middleInitial: 0,
-  tokens: [],
-  diacritics: false
-}
-
 const isDigits = (s: string, length: number): boolean => {
   if (s.length !== length) return false
   for (let k = 0; k < length; k++) {
@@ -201,11 +173,17 @@ export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTabl
   addrOffsets.push(0)
   const addressTokensOf: (readonly number[] | undefined)[] = []
 
-  // Parsed names cached by normalised text (the same name written with other case, spacing or
-  // tone placement parses once). Words are cached inside nameTokens.
-  const byDisplay = new Map<string, ParsedName>()
-  // Exact repeats of the raw text skip even the tokenising (bounded, to bound memory).
-  const rawNames = new Map<string, ParsedName>()
+  // Parsed names live in columns indexed by a name id (no object per name for the GC to
+  // trace), cached by normalised text: the same name written with other case, spacing or tone
+  // placement parses once. Exact repeats of the raw text skip even the tokenising.
+  const byDisplay = new Map<string, number>()
+  const rawNames = new Map<string, number>()
+  const nm = {
+    full: new Growable(), fullF: new Growable(), sur: new Growable(), surF: new Growable(), mid: new Growable(),
+    midF: new Growable(), giv: new Growable(), givF: new Growable(), midInit: new Growable(), dia: new Growable(),
+    tokStart: new Growable(), tokEnd: new Growable()
+  }
+  const nameTok = new Growable(4096)
   const foldWord = new Map<string, string>()
   const fold = (w: string): string => {
     let f = foldWord.get(w)
@@ -215,41 +193,43 @@ export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTabl
     }
     return f
   }
-  const parseName = (raw: string | undefined): ParsedName => {
-    if (raw === undefined || raw === "") return EMPTY_NAME
+  const parseName = (raw: string | undefined): number => {
+    if (raw === undefined || raw === "") return -1
     const hit = rawNames.get(raw)
     if (hit !== undefined) return hit
     const words0 = nameTokens(raw)
     const display = words0.join(" ")
-    let out = byDisplay.get(display)
-    if (out === undefined) {
+    let id = byDisplay.get(display)
+    if (id === undefined) {
       const parts = splitNameTokens(words0)
-      out = EMPTY_NAME
+      id = -1
       if (parts !== undefined) {
+        id = nm.full.length
         const foldedTokens = parts.tokens.map(fold)
         const ns = parts.surname.length === 0 ? 0 : parts.surname.split(" ").length
-        const nm = parts.middle.length === 0 ? 0 : parts.middle.split(" ").length
-        const mf = foldedTokens.slice(ns, ns + nm).join(" ")
-        out = {
-          full: words.code(parts.full),
-          fullFolded: folded.code(foldedTokens.join(" ")),
-          surname: words.code(parts.surname),
-          surnameFolded: folded.code(foldedTokens.slice(0, ns).join(" ")),
-          middle: words.code(parts.middle),
-          middleFolded: folded.code(mf),
-          given: words.code(parts.given),
-          givenFolded: folded.code(foldedTokens[foldedTokens.length - 1]),
-          middleInitial: mf.length > 0 ? mf.charCodeAt(0) : 0,
-          tokens: foldedTokens.map((t) => folded.code(t)).sort((x, y) => x - y),
-          diacritics: hasDiacritics(parts.full)
-        }
+        const nmid = parts.middle.length === 0 ? 0 : parts.middle.split(" ").length
+        const mf = foldedTokens.slice(ns, ns + nmid).join(" ")
+        nm.full.push(words.code(parts.full))
+        nm.fullF.push(folded.code(foldedTokens.join(" ")))
+        nm.sur.push(words.code(parts.surname))
+        nm.surF.push(folded.code(foldedTokens.slice(0, ns).join(" ")))
+        nm.mid.push(words.code(parts.middle))
+        nm.midF.push(folded.code(mf))
+        nm.giv.push(words.code(parts.given))
+        nm.givF.push(folded.code(foldedTokens[foldedTokens.length - 1]))
+        nm.midInit.push(mf.length > 0 ? mf.charCodeAt(0) : 0)
+        nm.dia.push(hasDiacritics(parts.full) ? 1 : 0)
+        nm.tokStart.push(nameTok.length)
+        for (const c of foldedTokens.map((t) => folded.code(t)).sort((x, y) => x - y)) nameTok.push(c)
+        nm.tokEnd.push(nameTok.length)
       }
-      byDisplay.set(display, out)
+      byDisplay.set(display, id)
     }
     if (rawNames.size >= 300_000) rawNames.clear()
-    rawNames.set(raw, out)
-    return out
+    rawNames.set(raw, id)
+    return id
   }
+  const nv = (g: Growable, id: number): number => (id < 0 ? -1 : g.data[id]!)
 
   let i = 0
   for (const rec of records) {
@@ -259,17 +239,17 @@ export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTabl
     sources.push(rec.source)
     let recNotes: string[] | undefined
     const n = parseName(rec.fullName)
-    col.fullName.push(n.full)
-    col.fullNameFolded.push(n.fullFolded)
-    col.surname.push(n.surname)
-    col.surnameFolded.push(n.surnameFolded)
-    col.middle.push(n.middle)
-    col.middleFolded.push(n.middleFolded)
-    col.given.push(n.given)
-    col.givenFolded.push(n.givenFolded)
-    col.middleInitial.push(n.middleInitial)
-    col.nameDia.push(n.diacritics ? 1 : 0)
-    for (const t of n.tokens) tokValues.push(t)
+    col.fullName.push(nv(nm.full, n))
+    col.fullNameFolded.push(nv(nm.fullF, n))
+    col.surname.push(nv(nm.sur, n))
+    col.surnameFolded.push(nv(nm.surF, n))
+    col.middle.push(nv(nm.mid, n))
+    col.middleFolded.push(nv(nm.midF, n))
+    col.given.push(nv(nm.giv, n))
+    col.givenFolded.push(nv(nm.givF, n))
+    col.middleInitial.push(n < 0 ? 0 : nm.midInit.data[n]!)
+    col.nameDia.push(n < 0 ? 0 : nm.dia.data[n]!)
+    if (n >= 0) for (let k = nm.tokStart.data[n]!; k < nm.tokEnd.data[n]!; k++) tokValues.push(nameTok.data[k]!)
     tokOffsets.push(tokValues.length)
 
     // Birth date, packed as YYYYMMDD (MMDD = 0 for a year alone, -1 unreadable), cached by raw text.
@@ -340,15 +320,15 @@ export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTabl
     addrOffsets.push(addrValues.length)
 
     const f = parseName(rec.fatherName)
-    col.father.push(f.full)
-    col.fatherF.push(f.fullFolded)
-    col.fatherG.push(f.givenFolded)
-    col.fatherS.push(f.surnameFolded)
+    col.father.push(nv(nm.full, f))
+    col.fatherF.push(nv(nm.fullF, f))
+    col.fatherG.push(nv(nm.givF, f))
+    col.fatherS.push(nv(nm.surF, f))
     const m = parseName(rec.motherName)
-    col.mother.push(m.full)
-    col.motherF.push(m.fullFolded)
-    col.motherG.push(m.givenFolded)
-    col.motherS.push(m.surnameFolded)
+    col.mother.push(nv(nm.full, m))
+    col.motherF.push(nv(nm.fullF, m))
+    col.motherG.push(nv(nm.givF, m))
+    col.motherS.push(nv(nm.surF, m))
     updated.push(rec.updatedAt !== undefined && rec.updatedAt !== "" ? Date.parse(rec.updatedAt) : NaN)
     if (recNotes !== undefined) notes.set(i, recNotes)
     i++

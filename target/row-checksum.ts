@@ -123,5 +123,6 @@ export const mariadbNormalisedSql = (column: string, kind: ColumnKind): RawBuild
 export const mariadbChecksumSql = (columns: ReadonlyArray<{ readonly name: string; readonly kind: ColumnKind }>): RawBuilder<string> => {
   const parts = columns.map((col) => sql`coalesce(${mariadbNormalisedSql(col.name, col.kind)}, ${NULL_MARK})`)
   const row = sql`concat_ws(char(31 using utf8mb4), ${sql.join(parts)})`
-  return sql<string>`lpad(lower(hex(coalesce(bit_xor(cast(conv(substr(md5(${row}), 1, 16), 16, 10) as unsigned)), 0))), 16, '0')`
+  // BIT_XOR is 0 over no rows; no COALESCE around it: COALESCE(unsigned, 0) goes through DECIMAL and HEX then loses the low bits.
+  return sql<string>`lpad(lower(hex(bit_xor(cast(conv(substr(md5(${row}), 1, 16), 16, 10) as unsigned)))), 16, '0')`
 }

@@ -54,6 +54,12 @@ export const openDatabase = async (location: DatabaseLocation, options: OpenOpti
         // An idle client lost its connection (server restart). The pool drops it; the next query
         // reconnects, and a failing query surfaces through the caller's retry policy.
       })
+      pool.on("connect", (client) => {
+        // A checked-out client (a Kysely transaction between two statements) whose connection is
+        // terminated emits 'error' with nobody listening, which would end the process. The next
+        // statement on it fails instead, and that failure is what the caller sees and retries.
+        client.on("error", () => {})
+      })
       const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) })
       const close = async () => {
         await db.destroy()

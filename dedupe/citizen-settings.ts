@@ -58,7 +58,7 @@ export const citizenComparisonNames = [
 ] as const
 
 export interface CitizenSettingsOptions {
-  /** Window of the sorted-neighbourhood rule on the folded, token-sorted name (default 4). */
+  /** Window of the sorted-neighbourhood rule on the folded, token-sorted name (default 3). */
   readonly nameWindow?: number
   /** Assumed recall of the deterministic rules (default 0.7). */
   readonly deterministicRecall?: number
@@ -72,7 +72,7 @@ export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSe
     name: "sorted neighbourhood: folded token-sorted name",
     deactivates: ["surname", "middle_name", "given_name"],
     train: false,
-    window: options.nameWindow ?? 4,
+    window: options.nameWindow ?? 3,
     order: nameSortOrder
   }
   return {

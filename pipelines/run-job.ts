@@ -131,9 +131,21 @@ const acquireEnvironment = (job: Job, options: RunOptions) =>
     return { job, target, remapper, vendors, reader, runId: randomUUID(), options } satisfies Environment
   })
 
-/** Runs a stage's promise as an Effect whose failure names the stage. */
+/** Backoff for transient failures: 0.5 s, 1 s, 2 s, … with jitter. */
+const retryPolicy = Schedule.exponential("500 millis", 2).pipe(Schedule.jittered)
+
+/**
+ * Runs a stage's promise as an Effect whose failure names the stage. Stages are idempotent (each
+ * writes in one transaction), so a lost connection or a restarted server is retried with backoff.
+ */
 const stage = <A>(name: string, work: () => Promise<A>) =>
-  Effect.tryPromise({ try: work, catch: (e) => new StageFailed({ stage: name, cause: describeError(e) }) })
+  Effect.tryPromise({
+    try: work,
+    catch: (e) => ({ transient: isTransientError(e), failure: new StageFailed({ stage: name, cause: describeError(e) }) })
+  }).pipe(
+    Effect.retry({ schedule: retryPolicy, times: 5, while: (e) => e.transient }),
+    Effect.mapError((e) => e.failure)
+  )
 
 interface PhaseOutcome {
   readonly outcomes: ReadonlyArray<{ readonly batchId: string; readonly status: "verified" | "failed"; readonly error: string | null }>
@@ -291,7 +303,6 @@ const loadBatches = (env: Environment, batches: readonly BatchRow[]) =>
     { concurrency: "unbounded" }
   ).pipe(Effect.map((perSource) => perSource.flat()))
 
-const retryPolicy = Schedule.exponential("500 millis", 2).pipe(Schedule.jittered)
 
 const loadOne = (env: Environment, batch: BatchRow) => {
   const mapping: TableMapping | undefined = env.vendors.get(batch.source)?.tables.find((t) => t.table === batch.source_table)

@@ -30,6 +30,7 @@ const { values: args } = parseArgs({
     concurrency: { type: "string", default: "2" },
     fetch: { type: "string", default: "1000" },
     staged: { type: "boolean", default: false },
+    keep: { type: "boolean", default: false },
     target: { type: "string", default: "postgres://postgres@127.0.0.1:5432/pm_bench_engine_batches" }
   }
 })
@@ -74,4 +75,4 @@ console.log(JSON.stringify({
 }))
 await reader.close()
 await target.close()
-await dropDatabaseIfExists(targetLocation)
+if (!args.keep) await dropDatabaseIfExists(targetLocation)

@@ -27,6 +27,8 @@ export interface BatchRow {
   readonly source_checksum: string | null
   readonly target_checksum: string | null
   readonly error: string | null
+  /** The run that last took the batch. */
+  readonly run_id: string | null
   readonly started_at: Date | string | null
   readonly finished_at: Date | string | null
   readonly duration_ms: number | null

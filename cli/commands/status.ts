@@ -18,6 +18,11 @@ export interface TableStatus {
   readonly failed: ReadonlyArray<{ readonly batchId: string; readonly error: string }>
 }
 
+/**
+ * Per source table: batches by state, rows, and the throughput of the latest run that verified
+ * batches of it, measured by wall clock (first start to last finish of those batches, so batches
+ * loaded side by side are not counted twice), with the ETA of the batches still to load.
+ */
 export const summariseLedger = (batches: readonly BatchRow[]): TableStatus[] => {
   const groups = new Map<string, BatchRow[]>()
   for (const b of batches) {
@@ -26,13 +31,19 @@ export const summariseLedger = (batches: readonly BatchRow[]): TableStatus[] => 
     if (g === undefined) groups.set(key, [b])
     else g.push(b)
   }
+  const time = (t: Date | string | null): number => (t === null ? Number.NaN : new Date(t).getTime())
   return [...groups.values()].map((g) => {
     const byStatus: Record<string, number> = {}
     for (const b of g) byStatus[b.status] = (byStatus[b.status] ?? 0) + 1
     const done = g.filter((b) => b.status === "verified")
     const rowsRead = done.reduce((s, b) => s + (b.rows_read ?? 0), 0)
-    const ms = done.reduce((s, b) => s + (b.duration_ms ?? 0), 0)
-    const rate = ms > 0 ? (rowsRead * 1000) / ms : null
+    const latest = done.reduce<BatchRow | undefined>((l, b) => (l === undefined || time(b.finished_at) > time(l.finished_at) ? b : l), undefined)
+    const ofLatestRun = latest === undefined ? [] : done.filter((b) => b.run_id === latest.run_id)
+    const span = ofLatestRun.length === 0
+      ? 0
+      : Math.max(...ofLatestRun.map((b) => time(b.finished_at))) - Math.min(...ofLatestRun.map((b) => time(b.started_at)))
+    const runRows = ofLatestRun.reduce((s, b) => s + (b.rows_read ?? 0), 0)
+    const rate = span > 0 && Number.isFinite(span) ? (runRows * 1000) / span : null
     const remaining = g.length - done.length
     const perBatch = done.length > 0 ? rowsRead / done.length : 0
     return {
@@ -50,7 +61,7 @@ export const summariseLedger = (batches: readonly BatchRow[]): TableStatus[] => 
   })
 }
 
-const formatTable = (rows: readonly TableStatus[]): string => {
+export const formatStatusTable = (rows: readonly TableStatus[]): string => {
   const states = ["verified", "failed", "running", "planned"]
   const header = ["source/table".padEnd(34), ...states.map((s) => s.padStart(9)), "rows read".padStart(11), "rejected".padStart(9), "rows/s".padStart(8), "ETA".padStart(7)].join(" ")
   const lines = rows.map((r) =>
@@ -90,7 +101,7 @@ export const statusCommand = Command.make(
       yield* Effect.sync(() => {
         if (flags.json) process.stdout.write(JSON.stringify(rows, null, 2) + "\n")
         else if (rows.length === 0) process.stdout.write("No batches yet: run 'provmerge run' first.\n")
-        else process.stdout.write(formatTable(rows) + "\n")
+        else process.stdout.write(formatStatusTable(rows) + "\n")
       })
     })
 ).pipe(Command.withDescription("Show the batch ledger: per source and table, batches by state, rows, rows/s, ETA and the failed batches"))

@@ -36,6 +36,7 @@ const rowLines = (row: DiffRow): string[] => {
 const tableHeading = (t: TableDiff): string => {
   const where = `${t.source}/${t.table} → ${t.targetTable}${t.unit === null ? "" : ` (old unit ${t.unit})`}`
   const sizes = `source ${t.sourceRows.toLocaleString("en-US")} rows, target ${t.targetRows.toLocaleString("en-US")} rows`
+  if (t.sourceRows === 0 && t.targetRows === 0) return `${where}: no rows on either side`
   if (t.differences === 0 && t.rangesDiffering === 0) return `${where}: same (${sizes}, ${t.ranges} key range(s))`
   return `${where}: ${t.differences} row(s) differ in ${t.rangesDiffering} of ${t.ranges} key range(s) (${sizes})`
 }

@@ -15,7 +15,7 @@ import { preprocessPage } from "../ocr/page-preprocess.ts"
 import type { PreprocessOptions } from "../ocr/page-preprocess.ts"
 import { createOcrPool } from "../ocr/tesseract-pool.ts"
 import type { RecognizedPage } from "../ocr/tesseract-pool.ts"
-import { bestCharacterErrorRate } from "../ocr/character-error-rate.ts"
+import { bestCharacterErrorRate, orderFreeCharacterErrorRate } from "../ocr/character-error-rate.ts"
 import { confidentTextFromPages, extractFields } from "../ocr/field-extraction.ts"
 import { FIELD_NAMES } from "../ocr/digitized-document.ts"
 import { loadDistrictNames } from "../ocr/authority-names.ts"
@@ -28,10 +28,10 @@ const documents = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 1
 const ablation = !process.argv.includes("--no-ablation")
 const pool = createOcrPool({ size: availableParallelism() })
 
-type Outcome = { errors: number; length: number; fieldsRight: number; fields: number; pages: number; seconds: number; misses: Array<string> }
+type Outcome = { errors: number; length: number; freeErrors: number; freeLength: number; fieldsRight: number; fields: number; pages: number; seconds: number; misses: Array<string> }
 
 const runSet = async (scans: ReadonlyArray<GeneratedScan>, pre: PreprocessOptions): Promise<Outcome> => {
-  const out: Outcome = { errors: 0, length: 0, fieldsRight: 0, fields: 0, pages: 0, seconds: 0, misses: [] }
+  const out: Outcome = { errors: 0, length: 0, freeErrors: 0, freeLength: 0, fieldsRight: 0, fields: 0, pages: 0, seconds: 0, misses: [] }
   const started = performance.now()
   await Promise.all(
     scans.map(async (scan) => {
@@ -43,6 +43,9 @@ const runSet = async (scans: ReadonlyArray<GeneratedScan>, pre: PreprocessOption
         const cer = bestCharacterErrorRate(page.text, [scan.truthPages[i]!, scan.truthPagesByRow[i]!])
         out.errors += cer.errors
         out.length += cer.length
+        const free = orderFreeCharacterErrorRate(page.text, scan.truthPages[i]!)
+        out.freeErrors += free.errors
+        out.freeLength += free.length
         out.pages++
       }
       const got = extractFields(confidentTextFromPages(pages), { districts }).fields
@@ -59,7 +62,7 @@ const runSet = async (scans: ReadonlyArray<GeneratedScan>, pre: PreprocessOption
 
 const pct = (a: number, b: number): string => `${((100 * a) / b).toFixed(2)} %`
 const row = (name: string, o: Outcome): string =>
-  `| ${name} | ${o.pages} | ${pct(o.errors, o.length)} | ${pct(o.fieldsRight, o.fields)} (${o.fieldsRight}/${o.fields}) | ${(o.seconds / o.pages).toFixed(2)} |`
+  `| ${name} | ${o.pages} | ${pct(o.errors, o.length)} | ${pct(o.freeErrors, o.freeLength)} | ${pct(o.fieldsRight, o.fields)} (${o.fieldsRight}/${o.fields}) | ${(o.seconds / o.pages).toFixed(2)} |`
 
 const load0 = loadavg()[0]!
 const seeds = Array.from({ length: documents }, (_, i) => 9000 + i)
@@ -68,8 +71,8 @@ const degraded = await Promise.all(seeds.map((s) => generateScan(s + 1000)))
 
 console.log(`documents: ${documents} clean + ${documents} degraded; workers: ${pool.size}; load average at start ${load0.toFixed(1)}`)
 console.log("")
-console.log("| pages | n | CER | fields exact | s/page (wall, all workers) |")
-console.log("|---|---:|---:|---:|---:|")
+console.log("| pages | n | CER (reading order counts) | CER (order-free) | fields exact | s/page (wall, all workers) |")
+console.log("|---|---:|---:|---:|---:|---:|")
 const cleanDefault = await runSet(clean, {})
 console.log(row("clean, default preprocessing", cleanDefault))
 const degradedDefault = await runSet(degraded, {})

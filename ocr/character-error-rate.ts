@@ -49,3 +49,51 @@ export const bestCharacterErrorRate = (recognised: string, truths: ReadonlyArray
   }
   return best ?? characterErrorRate(recognised, "")
 }
+
+/** Smallest edit distance between `needle` and any substring of `hay` (Sellers' algorithm). */
+export const substringEditDistance = (needle: string, hay: string): number => {
+  if (needle.length === 0) return 0
+  let prev = new Uint32Array(hay.length + 1) // row 0: a match may start anywhere, free
+  let cur = new Uint32Array(hay.length + 1)
+  for (let i = 1; i <= needle.length; i++) {
+    cur[0] = i
+    const c = needle.charCodeAt(i - 1)
+    for (let j = 1; j <= hay.length; j++) {
+      const sub = (prev[j - 1] as number) + (c === hay.charCodeAt(j - 1) ? 0 : 1)
+      const del = (prev[j] as number) + 1
+      const ins = (cur[j - 1] as number) + 1
+      cur[j] = sub < del ? (sub < ins ? sub : ins) : del < ins ? del : ins
+    }
+    const t = prev
+    prev = cur
+    cur = t
+  }
+  let best = needle.length
+  for (let j = 0; j <= hay.length; j++) if ((prev[j] as number) < best) best = prev[j] as number
+  return best
+}
+
+/**
+ * CER that does not count reading order: each true line is matched against the best place in
+ * any recognised line (so merged header rows and swapped columns cost nothing), and recognised
+ * text longer than the truth counts its surplus characters as errors.
+ */
+export const orderFreeCharacterErrorRate = (recognised: string, truth: string): CerResult => {
+  const ocrLines = nfc(recognised).split("\n").map(normaliseForCer).filter((l) => l !== "")
+  const truthLines = nfc(truth).split("\n").map(normaliseForCer).filter((l) => l !== "")
+  let errors = 0
+  let length = 0
+  for (const t of truthLines) {
+    length += t.length
+    let best = t.length
+    for (const o of ocrLines) {
+      if (best === 0) break
+      const d = substringEditDistance(t, o)
+      if (d < best) best = d
+    }
+    errors += best
+  }
+  const surplus = ocrLines.reduce((n, l) => n + l.replace(/ /gu, "").length, 0) - truthLines.reduce((n, l) => n + l.replace(/ /gu, "").length, 0)
+  errors += Math.max(0, surplus)
+  return { errors, length, cer: length === 0 ? 0 : errors / length }
+}

@@ -171,18 +171,22 @@ async function* unitReviewRows(db: Kysely<any>, names?: UnitNames): AsyncIterabl
     if (after !== null) q = q.where("review_key", ">", after)
     return q.execute()
   }, (r) => r.review_key)
+  const listed = new Set<string>()
   for await (const r of items) {
     const p = parse(r.payload)
+    listed.add(r.review_key)
+    // Items made from an UNIT_UNKNOWN reject (a reviewer answered it) keep the raw codes as "province/district/commune".
+    const raw = typeof p.raw === "string" ? parseRawUnit(p.raw) : undefined
     yield {
       reviewKey: r.review_key,
       source: r.source,
       table: r.source_table,
       sourceKey: r.source_key,
-      oldProvinceCode: p.unit?.provinceCode ?? null,
-      oldDistrictCode: p.unit?.districtCode ?? null,
-      oldCommuneCode: p.unit?.communeCode ?? null,
-      address: p.unit?.address ?? null,
-      status: "ambiguous",
+      oldProvinceCode: p.unit?.provinceCode ?? raw?.province ?? null,
+      oldDistrictCode: p.unit?.districtCode ?? raw?.district ?? null,
+      oldCommuneCode: p.unit?.communeCode ?? raw?.commune ?? null,
+      address: p.unit?.address ?? raw?.address ?? null,
+      status: p.status === "unknown" ? "unknown" : "ambiguous",
       candidates: (p.candidates as string[]).map((code) => ({ code, name: names?.newCommuneName(code) ?? "" })),
       decision: r.decision
     }
@@ -195,19 +199,32 @@ async function* unitReviewRows(db: Kysely<any>, names?: UnitNames): AsyncIterabl
     return q.execute()
   }, (r) => r.source_key)
   for await (const r of unknown) {
-    const [province, district, commune] = String(r.raw_value ?? "").split(" ")[0]!.split("/")
+    if (listed.has(`unit:${r.source_key}`)) continue // already answered: listed above with the answer
+    const raw = parseRawUnit(String(r.raw_value ?? ""))
     yield {
       reviewKey: `unit:${r.source_key}`,
       source: r.source,
       table: r.source_table,
       sourceKey: r.source_key,
-      oldProvinceCode: province || null,
-      oldDistrictCode: district || null,
-      oldCommuneCode: commune || null,
-      address: null,
+      oldProvinceCode: raw.province,
+      oldDistrictCode: raw.district,
+      oldCommuneCode: raw.commune,
+      address: raw.address,
       status: "unknown",
       candidates: []
     }
+  }
+}
+
+/** The raw unit of a UNIT_UNKNOWN reject, as the row transformer writes it: "province/district/commune address". */
+const parseRawUnit = (raw: string) => {
+  const space = raw.indexOf(" ")
+  const [province, district, commune] = (space < 0 ? raw : raw.slice(0, space)).split("/")
+  return {
+    province: province || null,
+    district: district || null,
+    commune: commune || null,
+    address: space < 0 ? null : raw.slice(space + 1) || null
   }
 }
 

@@ -79,7 +79,7 @@ export const verifyReviewMeta = (meta: ReviewMeta, signature: string, signingKey
 export const REVIEW_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:/#-]{0,199}$/
 
 /** The drop-down label of a candidate commune: "00004 — Phường Ba Đình". */
-export const candidateLabel = (code: string, name: string): string => `${code} — ${name}`
+export const candidateLabel = (code: string, name: string): string => (name.trim() === "" ? code : `${code} — ${name}`)
 
 /** A new commune (xã/phường) code: five digits. */
 export const COMMUNE_CODE_PATTERN = /^\d{5}$/

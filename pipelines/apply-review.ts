@@ -99,7 +99,7 @@ export const applyReview = (job: Job, path: string, options: { readonly reviewer
       catch: (e) => new ReviewRejected({ path, errors: [{ code: "FILE_UNREADABLE", sheet: null, row: null, column: null, ...reviewMessage(job.lang, "FILE_UNREADABLE", { detail: describeError(e) }) }] })
     })
     const workbookHash = createHash("sha256").update(bytes).digest("hex")
-    const { decisions, changed, unitBatches, duplicatesChanged, notFound } = yield* Effect.scoped(Effect.gen(function*() {
+    const { decisions, changed, unitBatches, duplicatesChanged, ocrChanged, notFound } = yield* Effect.scoped(Effect.gen(function*() {
       const target = yield* openTarget(job)
       const runs = target.db.withSchema("provmerge").selectFrom("runs")
       const run = runId === null
@@ -130,13 +130,14 @@ export const applyReview = (job: Job, path: string, options: { readonly reviewer
       }).pipe(Effect.map((stored) => ({ decisions: read.decisions.length, ...stored })))
     }))
     let run: RunResult | null = null
-    if (unitBatches.length > 0 || duplicatesChanged) {
+    if (unitBatches.length > 0 || duplicatesChanged || ocrChanged) {
       options.progress.emit({ type: "stage", stage: "review", message: `${changed} decision(s) stored; rerunning ${unitBatches.length} batch(es)${duplicatesChanged ? " and the deduplication" : ""}` })
       run = yield* runJob(job, {
         progress: options.progress,
         command: "review apply",
         batchIds: unitBatches,
-        forceDedupe: duplicatesChanged
+        forceDedupe: duplicatesChanged,
+        forceOcr: ocrChanged
       })
     }
     return { decisions, changed, notFound, rerunBatches: unitBatches, dedupeRerun: duplicatesChanged, run } satisfies ApplyReviewResult
@@ -146,12 +147,13 @@ const storeDecisions = async (
   target: import("../connectors/open-database.ts").DatabaseHandle,
   decisions: readonly ReviewDecision[],
   who: { readonly reviewer: string; readonly workbook: string; readonly workbookHash: string; readonly runId: string }
-): Promise<{ changed: number; unitBatches: string[]; duplicatesChanged: boolean; notFound: string[] }> => {
+): Promise<{ changed: number; unitBatches: string[]; duplicatesChanged: boolean; ocrChanged: boolean; notFound: string[] }> => {
   const db = target.db
   return withTargetTransaction(target, async (session) => {
     let changed = 0
     const unitBatches = new Set<string>()
     let duplicatesChanged = false
+    let ocrChanged = false
     const notFound: string[] = []
     for (const d of decisions) {
       const value = d.kind === "unit" ? d.communeCode : d.kind === "duplicate" ? (d.decision === "keepApart" ? "keep_apart" : "merge") : d.decision === "correct" ? `correct:${d.correctedValue ?? ""}` : "confirm"
@@ -187,7 +189,8 @@ const storeDecisions = async (
       changed++
       if (d.kind === "unit" && batchId !== undefined && batchId !== null) unitBatches.add(batchId)
       if (d.kind === "duplicate") duplicatesChanged = true
+      if (d.kind === "ocr") ocrChanged = true
     }
-    return { changed, unitBatches: [...unitBatches].sort(), duplicatesChanged, notFound }
+    return { changed, unitBatches: [...unitBatches].sort(), duplicatesChanged, ocrChanged, notFound }
   })
 }

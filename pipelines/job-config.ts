@@ -40,6 +40,8 @@ export const JobConfigSchema = Schema.Struct({
   roleMap: Schema.optional(Schema.Record(Schema.String, Schema.NullOr(Schema.String))),
   /** CSV of agency successor rules (level, field, name_pattern, target, department, note). Default: the built-in rules. */
   agencyRules: Schema.optional(NonEmpty),
+  /** Folder of scanned district results (PDF, TIFF, PNG, JPEG) to digitize and link. */
+  scans: Schema.optional(NonEmpty),
   lang: Schema.optional(Schema.Literals(["vi", "en"]))
 })
 
@@ -66,6 +68,7 @@ export interface Job {
   readonly unitHints: string | undefined
   readonly roleMap: Readonly<Record<string, string | null>> | undefined
   readonly agencyRules: string | undefined
+  readonly scansDir: string | undefined
   readonly lang: "vi" | "en"
   /** sha256 of the job file's content, shown in the workbook header. Never includes secrets in clear. */
   readonly configHash: string
@@ -134,6 +137,7 @@ const resolveJob = (file: string, text: string, config: JobConfigFile, overrides
     unitHints: config.unitHints === undefined ? undefined : at(config.unitHints),
     roleMap: config.roleMap,
     agencyRules: config.agencyRules === undefined ? undefined : at(config.agencyRules),
+    scansDir: config.scans === undefined ? undefined : at(config.scans),
     lang: config.lang ?? "vi",
     configHash: createHash("sha256").update(text).digest("hex").slice(0, 16)
   }

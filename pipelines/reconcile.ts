@@ -122,6 +122,7 @@ export const summaryRows = async (db: Kysely<any>, names?: UnitNames): Promise<S
       t.targetChecksum = r.checksum
     }
   }
+  await addScanTally(db, tally)
   return [...tallies.values()]
     .sort((a, b) => a.source.localeCompare(b.source) || a.table.localeCompare(b.table) || a.unit.localeCompare(b.unit))
     .map((t) => ({
@@ -137,6 +138,21 @@ export const summaryRows = async (db: Kysely<any>, names?: UnitNames): Promise<S
       sourceChecksum: t.sourceChecksum.value,
       targetChecksum: t.targetChecksum
     }))
+}
+
+/** Scanned files: read = files seen, loaded = digitized results, rejected = unreadable files (no checksum: files, not rows). */
+const addScanTally = async (db: Kysely<any>, tally: (source: string, table: string, unit: string) => Tally): Promise<void> => {
+  const r = (await sql<{ files: number; rejected: number; loaded: number; review: number }>`select
+      (select count(*)::int from provmerge.scan_files) as files,
+      (select count(*)::int from provmerge.scan_files where status <> 'done') as rejected,
+      (select count(*)::int from digitized_results) as loaded,
+      (select count(*)::int from provmerge.review_items where kind = 'ocr' and decision is null) as review`.execute(db)).rows[0]!
+  if (r.files === 0) return
+  const t = tally("scans", "files", "")
+  t.read = r.files
+  t.rejected = r.rejected
+  t.loaded = r.loaded
+  t.review = r.review
 }
 
 /** Keyset pages over a table, so a million rows never sit in memory at once. */

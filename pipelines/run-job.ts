@@ -42,6 +42,7 @@ import { writeRunWorkbook } from "./reconcile.ts"
 import { runAgencyStage } from "./map-agency-successors.ts"
 import { runAccountStage } from "./merge-official-accounts.ts"
 import { loadAgencyRules } from "./agency-rules.ts"
+import { pageImageDirFor, runDigitizeStage } from "./digitize-results.ts"
 
 import { TOOL_VERSION } from "./tool-version.ts"
 export { TOOL_VERSION }
@@ -54,6 +55,8 @@ export interface RunOptions {
   /** Only failed batches, optionally of one source / table (rerun --failed). */
   readonly failedOnly?: { readonly source?: string | undefined; readonly table?: string | undefined } | undefined
   readonly matcher?: CitizenMatcher | undefined
+  /** Run the OCR stage even on a rerun (after OCR decisions). */
+  readonly forceOcr?: boolean | undefined
   /** Run the deduplication stage even when no citizen batch was loaded (after duplicate decisions). */
   readonly forceDedupe?: boolean | undefined
   readonly maskIdentifiers?: boolean | undefined
@@ -198,6 +201,23 @@ const runPhases = (env: Environment) =>
     const second = yield* loadPhase(env, ["dossier", "civil_status_event"])
     if (full || first.touched.has("citizen") || second.touched.size > 0 || options.forceDedupe === true) {
       yield* stage("link", () => linkCitizenMasters(target))
+    }
+
+    // Phase 3: scanned results of the district authorities, digitized and linked to dossiers.
+    if (job.scansDir !== undefined && (full || options.forceOcr === true)) {
+      const scansDir = job.scansDir
+      progress.emit({ type: "stage", stage: "ocr", message: `digitizing scans under ${scansDir}` })
+      const ocr = yield* stage("ocr", () =>
+        runDigitizeStage(target, {
+          scansDir,
+          pageImageDir: pageImageDirFor(job.outputDir),
+          onProgress: (message) => progress.emit({ type: "stage", stage: "ocr", message })
+        }))
+      progress.emit({
+        type: "stage",
+        stage: "ocr",
+        message: `${ocr.files} files: ${ocr.digitized} digitized (${ocr.linked} linked), ${ocr.skipped} already done, ${ocr.rejected} rejected, ${ocr.toReview} items to review`
+      })
     }
 
     progress.emit({ type: "stage", stage: "reconcile", message: "writing the reconciliation workbook" })

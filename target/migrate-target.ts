@@ -8,12 +8,14 @@ import * as unifiedSystem from "./migrations/001-unified-system.ts"
 import * as migrationLedger from "./migrations/002-migration-ledger.ts"
 import * as batchRangeIndexes from "./migrations/003-batch-range-indexes.ts"
 import * as successors from "./migrations/004-successors-and-account-merge.ts"
+import * as scanFiles from "./migrations/005-scan-files.ts"
 
 const migrations: Record<string, Migration> = {
   "001-unified-system": unifiedSystem,
   "002-migration-ledger": migrationLedger,
   "003-batch-range-indexes": batchRangeIndexes,
-  "004-successors-and-account-merge": successors
+  "004-successors-and-account-merge": successors,
+  "005-scan-files": scanFiles
 }
 
 export const migrateTarget = async (db: Kysely<any>): Promise<ReadonlyArray<string>> => {

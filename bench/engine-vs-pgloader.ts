@@ -139,28 +139,72 @@ if (!skip.has("provmerge")) {
     output: join(dir, "reports")
   }, null, 2))
   await recreate("pm_bench_provmerge")
-  let runStarted = 0, lastBatch = 0, batches = 0, read = 0
-  const r = await timed(`node ${root}/bin/provmerge.js run ${jobFile} --target ${args.pg}/pm_bench_provmerge --log-format json`, (line) => {
-    if (!line.startsWith("{")) return
-    const e = JSON.parse(line) as { type: string; time: string; read?: number; status?: string }
-    const t = Date.parse(e.time)
-    if (e.type === "run_started") runStarted = t
-    if (e.type === "batch_finished") {
-      lastBatch = t
-      batches++
-      read += e.read ?? 0
-      if (e.status !== "verified") console.error("batch not verified:", line)
+  // provmerge runs as a direct child so its RSS can be sampled from /proc while it runs, and the
+  // samples split into "loading batches" and "other stages" (dedupe, workbook) by its events.
+  const { readFileSync: readProc } = await import("node:fs")
+  const intervals: Array<[number, number]> = []
+  let read = 0, batches = 0, inStage = false
+  let peakLoad = 0, peakStages = 0
+  const started = performance.now()
+  const child = spawn(process.execPath, [`${root}/bin/provmerge.js`, "run", jobFile, "--target", `${args.pg}/pm_bench_provmerge`, "--log-format", "json"], {
+    stdio: ["ignore", "ignore", "pipe"]
+  })
+  const sampler = setInterval(() => {
+    try {
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(readProc(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0)
+      if (inStage) peakStages = Math.max(peakStages, kb)
+      else peakLoad = Math.max(peakLoad, kb)
+    } catch {
+      // the process has ended
+    }
+  }, 200)
+  let pending = "", tail = ""
+  child.stderr.setEncoding("utf8")
+  child.stderr.on("data", (d: string) => {
+    pending += d
+    let i
+    while ((i = pending.indexOf("\n")) >= 0) {
+      const line = pending.slice(0, i)
+      pending = pending.slice(i + 1)
+      if (!line.startsWith("{")) {
+        tail = (tail + line + "\n").slice(-4000)
+        continue
+      }
+      const e = JSON.parse(line) as { type: string; time: string; read?: number; status?: string; durationMs?: number; stage?: string }
+      const t = Date.parse(e.time)
+      if (e.type === "stage" && e.stage !== "catalog") inStage = true
+      if (e.type === "planned" || e.type === "batch_retry") inStage = false
+      if (e.type === "batch_finished") {
+        inStage = false
+        intervals.push([t - (e.durationMs ?? 0), t])
+        batches++
+        read += e.read ?? 0
+        if (e.status !== "verified") console.error("batch not verified:", line)
+      }
     }
   })
-  const loadSeconds = (lastBatch - runStarted) / 1000
+  const code = await new Promise<number | null>((r) => child.on("close", r))
+  clearInterval(sampler)
+  if (code !== 0) throw new Error(`provmerge run exited ${code}: ${tail}`)
+  const seconds = (performance.now() - started) / 1000
+  // Time during which at least one batch was loading (the union of the batches' intervals).
+  intervals.sort((a, b) => a[0] - b[0])
+  let loadMs = 0, end = -Infinity
+  for (const [a, b] of intervals) {
+    if (b <= end) continue
+    loadMs += b - Math.max(a, end)
+    end = b
+  }
+  const loadSeconds = loadMs / 1000
   results.provmerge = {
-    seconds: r.seconds,
+    seconds,
     loadSeconds,
-    rowsPerSecond: Math.round(totalRows / r.seconds),
+    rowsPerSecond: Math.round(totalRows / seconds),
     loadRowsPerSecond: Math.round(read / loadSeconds),
     rowsRead: read,
     batches,
-    peakRssMb: r.peakRssMb,
+    peakRssMbWhileLoading: Math.round(peakLoad / 1024),
+    peakRssMbOtherStages: Math.round(peakStages / 1024),
     concurrency: Number(args.concurrency),
     batchSize: Number(args["batch-size"])
   }

@@ -163,6 +163,7 @@ export const loadBatch = async (input: BatchInput): Promise<BatchOutcome> => {
       ? null
       : `verification failed: source sent ${loaded} rows (checksum ${sourceChecksum}), target holds ${check.n} (checksum ${check.c}); read ${acc.read}, rejected ${rejects.length}`
     const status = error === null ? "verified" as const : "failed" as const
+    // clock_timestamp(): now() would be the transaction's start, making every batch look instant.
     await session.query(db.withSchema("provmerge").updateTable("batches").set({
       status,
       rows_read: acc.read,
@@ -173,7 +174,7 @@ export const loadBatch = async (input: BatchInput): Promise<BatchOutcome> => {
       target_checksum: check.c,
       error,
       run_id: input.runId,
-      finished_at: sql`now()`,
+      finished_at: sql`clock_timestamp()`,
       duration_ms: Date.now() - started
     }).where("batch_id", "=", batch.batch_id).compile())
     return {

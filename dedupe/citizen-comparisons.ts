@@ -4,9 +4,9 @@
  * integer-coded table directly and allocate nothing: they run tens of millions of times.
  * `citizenLevels` evaluates all of them in one monomorphic pass for the engine's hot loop.
  */
-import type { CitizenTable, IntLists } from "./citizen-table.ts"
+import { CCCD_WIDTH, CMND_WIDTH, type CitizenTable, type IntLists } from "./citizen-table.ts"
 import type { Comparison } from "./linkage-settings.ts"
-import { hammingDistance, isAdjacentTransposition, jaroWinkler, withinOneEdit } from "./string-similarity.ts"
+import { jaroWinkler, withinOneEdit } from "./string-similarity.ts"
 
 type T = CitizenTable
 
@@ -144,19 +144,49 @@ export function genderLevel(t: T, a: number, b: number): number {
   return ga === gb ? 1 : 2
 }
 
-function idLevel(t: T, col: Int32Array, a: number, b: number): number {
+/**
+ * How two IDs of `width` digits (stored as numbers) differ: 0 equal, 1 in exactly one digit,
+ * 2 by one swap of adjacent digits, 3 otherwise. Allocates nothing.
+ */
+export function idDifference(x: number, y: number, width: number): number {
+  if (x === y) return 0
+  let diff = 0
+  let p1 = -1
+  let x1 = 0
+  let y1 = 0
+  let p2 = -1
+  let x2 = 0
+  let y2 = 0
+  for (let k = 0; k < width; k++) {
+    const dx = x % 10
+    const dy = y % 10
+    x = (x - dx) / 10
+    y = (y - dy) / 10
+    if (dx === dy) continue
+    diff++
+    if (diff === 1) {
+      p1 = k
+      x1 = dx
+      y1 = dy
+    } else if (diff === 2) {
+      p2 = k
+      x2 = dx
+      y2 = dy
+    } else return 3
+  }
+  if (x !== y) return 3
+  if (diff === 1) return 1
+  return p2 === p1 + 1 && x1 === y2 && x2 === y1 ? 2 : 3
+}
+
+function idLevel(col: Float64Array, width: number, a: number, b: number): number {
   const x = col[a]!
   const y = col[b]!
   if (x < 0 || y < 0) return 0
-  if (x === y) return 1
-  const sx = t.ids.values[x]!
-  const sy = t.ids.values[y]!
-  if (hammingDistance(sx, sy) === 1) return 2
-  if (isAdjacentTransposition(sx, sy)) return 3
-  return 4
+  return idDifference(x, y, width) + 1
 }
 
-function exactLevel(col: Int32Array, a: number, b: number): number {
+function exactLevel(col: Int32Array | Float64Array, a: number, b: number): number {
   const x = col[a]!
   const y = col[b]!
   if (x < 0 || y < 0) return 0
@@ -251,8 +281,8 @@ export function citizenLevels(t: T, a: number, b: number, out: Uint8Array, o: nu
   out[o + 2] = givenLevel(t, a, b)
   out[o + 3] = birthDateLevel(t, a, b)
   out[o + 4] = genderLevel(t, a, b)
-  out[o + 5] = idLevel(t, t.cccd, a, b)
-  out[o + 6] = idLevel(t, t.cmnd, a, b)
+  out[o + 5] = idLevel(t.cccd, CCCD_WIDTH, a, b)
+  out[o + 6] = idLevel(t.cmnd, CMND_WIDTH, a, b)
   out[o + 7] = exactLevel(t.hometown, a, b)
   out[o + 8] = residenceLevel(t, a, b)
   out[o + 9] = fatherLevel(t, a, b)
@@ -325,8 +355,8 @@ export const citizenComparisons: readonly Comparison<T>[] = [
     compare: birthDateLevel
   },
   { name: "gender", levels: SAME_DIFFERENT, compare: genderLevel },
-  { name: "cccd", levels: ID_LEVELS, compare: (t, a, b) => idLevel(t, t.cccd, a, b) },
-  { name: "cmnd", levels: ID_LEVELS, compare: (t, a, b) => idLevel(t, t.cmnd, a, b) },
+  { name: "cccd", levels: ID_LEVELS, compare: (t, a, b) => idLevel(t.cccd, CCCD_WIDTH, a, b) },
+  { name: "cmnd", levels: ID_LEVELS, compare: (t, a, b) => idLevel(t.cmnd, CMND_WIDTH, a, b) },
   { name: "hometown", levels: SAME_DIFFERENT, compare: (t, a, b) => exactLevel(t.hometown, a, b) },
   {
     name: "residence",

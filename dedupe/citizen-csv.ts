@@ -26,20 +26,32 @@ export interface CitizenCsvRead {
 
 /** Parses the input CSV. Throws CitizenCsvError on a missing column, an empty or duplicate record_id. */
 export function parseCitizenCsv(text: string): CitizenCsvRead {
-  const rows = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true }) as string[][]
-  if (rows.length === 0) throw new CitizenCsvError("the input CSV is empty (a header row is required)")
-  const header = rows[0]!.map((h) => h.trim().toLowerCase())
-  const missing = INPUT_COLUMNS.filter((c) => !header.includes(c))
-  if (missing.length > 0) throw new CitizenCsvError(`the input CSV lacks column(s): ${missing.join(", ")}`)
-  const col = (name: string) => header.indexOf(name)
-  const idx = Object.fromEntries([...INPUT_COLUMNS, ...OPTIONAL_COLUMNS].map((c) => [c, col(c)])) as Record<string, number>
+  const records: CitizenRecord[] = []
+  const { unreadable } = parseCitizenCsvInto(text, (r) => records.push(r))
+  return { records, unreadable }
+}
+
+/**
+ * Parses the input CSV handing each record to `sink` as soon as its row is read; rows are not
+ * kept, so a million-row file never exists as a million objects. Same errors as parseCitizenCsv.
+ */
+export function parseCitizenCsvInto(text: string, sink: (record: CitizenRecord) => void): Omit<CitizenCsvRead, "records"> {
+  let idx: Record<string, number> | undefined
   const unreadable: Record<string, number> = {}
   const seen = new Set<string>()
-  const records: CitizenRecord[] = []
-  for (let r = 1; r < rows.length; r++) {
-    const row = rows[r]!
+  let failure: unknown
+  let r = 0
+  const onRow = (row: string[]): void => {
+    if (idx === undefined) {
+      const header = row.map((h) => h.trim().toLowerCase())
+      const missing = INPUT_COLUMNS.filter((c) => !header.includes(c))
+      if (missing.length > 0) throw new CitizenCsvError(`the input CSV lacks column(s): ${missing.join(", ")}`)
+      idx = Object.fromEntries([...INPUT_COLUMNS, ...OPTIONAL_COLUMNS].map((c) => [c, header.indexOf(c)])) as Record<string, number>
+      return
+    }
+    const at = idx
     const get = (name: string): string | undefined => {
-      const k = idx[name]!
+      const k = at[name]!
       if (k < 0) return undefined
       const v = row[k]
       if (v === undefined) return undefined
@@ -55,7 +67,7 @@ export function parseCitizenCsv(text: string): CitizenCsvRead {
     if (genderRaw !== undefined && gender === undefined) unreadable["gender"] = (unreadable["gender"] ?? 0) + 1
     const birthRaw = get("birth_date")
     if (birthRaw !== undefined && parseBirthDate(birthRaw) === undefined) unreadable["birth_date"] = (unreadable["birth_date"] ?? 0) + 1
-    records.push({
+    sink({
       recordId,
       source: get("source") ?? "",
       cccd: get("cccd"),
@@ -72,17 +84,37 @@ export function parseCitizenCsv(text: string): CitizenCsvRead {
       updatedAt: get("updated_at")
     })
   }
-  return { records, unreadable }
+  parse(text, {
+    bom: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    on_record: (row: string[]) => {
+      if (failure === undefined)
+        try {
+          onRow(row)
+        } catch (e) {
+          failure = e
+        }
+      r++
+      return null
+    }
+  })
+  if (failure !== undefined) throw failure
+  if (idx === undefined) throw new CitizenCsvError("the input CSV is empty (a header row is required)")
+  return { unreadable }
 }
 
-export function readCitizenCsv(path: string): CitizenCsvRead {
-  let text: string
+/** Reads the file's text. Throws CitizenCsvError when it cannot be read. */
+export function readCitizenCsvText(path: string): string {
   try {
-    text = readFileSync(path, "utf8")
+    return readFileSync(path, "utf8")
   } catch (e) {
     throw new CitizenCsvError(`cannot read ${path}: ${(e as Error).message}`)
   }
-  return parseCitizenCsv(text)
+}
+
+export function readCitizenCsv(path: string): CitizenCsvRead {
+  return parseCitizenCsv(readCitizenCsvText(path))
 }
 
 /** The crosswalk: record_id,master_id,status,score. */

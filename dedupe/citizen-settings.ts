@@ -3,10 +3,9 @@
  * Vietnamese names, dates and IDs actually get dirty), the blocking rules, the deterministic
  * rules for the prior and the CCCD identity constraint.
  */
-import { citizenComparisons, citizenLevels, NAME_PART_DIFFERENT, NAMED_AS_PARENT } from "./citizen-comparisons.ts"
-import type { CitizenTable } from "./citizen-table.ts"
+import { citizenComparisons, citizenLevels, idDifference, NAME_PART_DIFFERENT, NAMED_AS_PARENT } from "./citizen-comparisons.ts"
+import { CCCD_WIDTH, type CitizenTable } from "./citizen-table.ts"
 import { blockKey, type LinkageSettings, type SortedNeighbourhoodRule } from "./linkage-settings.ts"
-import { hammingDistance, isAdjacentTransposition } from "./string-similarity.ts"
 
 type T = CitizenTable
 
@@ -79,8 +78,8 @@ export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSe
     comparisons: citizenComparisons,
     levels: citizenLevels,
     blockingRules: [
-      { kind: "key", name: "cccd", deactivates: ["cccd"], key: (t, i) => blockKey(t.cccd[i]!) },
-      { kind: "key", name: "cmnd", deactivates: ["cmnd"], key: (t, i) => blockKey(t.cmnd[i]!) },
+      { kind: "key", name: "cccd", deactivates: ["cccd"], key: (t, i) => (t.cccd[i]! >= 0 ? t.cccd[i]! : NaN) },
+      { kind: "key", name: "cmnd", deactivates: ["cmnd"], key: (t, i) => (t.cmnd[i]! >= 0 ? t.cmnd[i]! : NaN) },
       {
         kind: "key",
         name: "cccd prefix + given name + surname",
@@ -145,13 +144,9 @@ export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSe
     ],
     identity: {
       name: "valid CCCD",
-      code: (t, i) => (t.cccdValid[i] === 1 ? t.cccd[i]! : -1),
-      compatible: (t, x, y) => {
-        if (x === y) return true
-        const sx = t.ids.values[x]!
-        const sy = t.ids.values[y]!
-        return hammingDistance(sx, sy) === 1 || isAdjacentTransposition(sx, sy)
-      }
+      // The code is the index of a record holding the identity (IDs are numbers, not codes).
+      code: (t, i) => (t.cccdValid[i] === 1 ? i : -1),
+      compatible: (t, x, y) => x === y || idDifference(t.cccd[x]!, t.cccd[y]!, CCCD_WIDTH) < 3
     }
   }
 }

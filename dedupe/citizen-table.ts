@@ -50,19 +50,19 @@ export interface CitizenTable {
   readonly birthDay: Uint8Array
   /** 0 unknown, 1 male, 2 female. */
   readonly gender: Uint8Array
-  /** IDs as codes in `ids`. */
-  readonly ids: Interner
-  readonly cccd: Int32Array
-  readonly cmnd: Int32Array
+  /** IDs as numbers (the 12 or 9 digits read as an integer; -1 none): no string per ID. See idText. */
+  readonly cccd: Float64Array
+  readonly cmnd: Float64Array
   /** 1 when the CCCD layout is valid and agrees with the record's birth year and gender. */
   readonly cccdValid: Uint8Array
   /** The first six CCCD digits as a number (province, century/gender, birth year); -1 none. */
   readonly cccdPrefix: Int32Array
-  /** Unit codes (hometown, residence commune) and phone numbers, in `codes`. */
+  /** Unit codes (hometown, residence commune), in `codes`. */
   readonly codes: Interner
   readonly hometown: Int32Array
   readonly commune: Int32Array
-  readonly phone: Int32Array
+  /** Phone digits as the number "1" + digits (keeps leading zeros; -1 none). See phoneText. */
+  readonly phone: Float64Array
   /** Cleaned address (display) in `addresses`, and its folded significant tokens (sorted, distinct). */
   readonly addresses: Interner
   readonly address: Int32Array
@@ -107,6 +107,29 @@ class Growable {
   }
 }
 
+class GrowableFloat {
+  data = new Float64Array(1024)
+  length = 0
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const d = new Float64Array(this.data.length * 2)
+      d.set(this.data)
+      this.data = d
+    }
+    this.data[this.length++] = v
+  }
+  take(): Float64Array {
+    return this.data.slice(0, this.length)
+  }
+}
+
+/** A string of digits as a number (callers keep it under 16 digits). */
+const digitsValue = (s: string): number => {
+  let v = 0
+  for (let k = 0; k < s.length; k++) v = v * 10 + (s.charCodeAt(k) - 48)
+  return v
+}
+
 const isDigits = (s: string, length: number): boolean => {
   if (s.length !== length) return false
   for (let k = 0; k < length; k++) {
@@ -121,6 +144,14 @@ const trimmed = (s: string | undefined): string | undefined => {
   const t = s.trim()
   return t.length === 0 ? undefined : t
 }
+
+/** Digits of a 12-digit CCCD (width 12) or 9-digit CMND (width 9) stored as a number. */
+export const idText = (id: number, width: number): string => String(id).padStart(width, "0")
+export const CCCD_WIDTH = 12
+export const CMND_WIDTH = 9
+
+/** The phone digits stored as a number by the table. */
+export const phoneText = (phone: number): string => String(phone).slice(1)
 
 /** Digits of a phone number in national form (+84 / 84 prefix to 0); undefined when too short. */
 function cleanPhone(raw: string | undefined): string | undefined {
@@ -144,9 +175,23 @@ function frequencies(codes: Int32Array, size: number): Float64Array {
 
 /** Builds the table. Throws when two records share a recordId. */
 export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTable {
+  const builder = citizenTableBuilder()
+  for (const rec of records) builder.add(rec)
+  return builder.finish()
+}
+
+/**
+ * Builds the table one record at a time, so a caller reading a file can hand each row over
+ * and drop it (no array of a million record objects). `add` throws on a duplicate recordId.
+ */
+export interface CitizenTableBuilder {
+  add(record: CitizenRecord): void
+  finish(): CitizenTable
+}
+
+export function citizenTableBuilder(): CitizenTableBuilder {
   const words = new Interner()
   const folded = new Interner()
-  const ids = new Interner()
   const codes = new Interner()
   const addresses = new Interner()
   const addressWords = new Interner()
@@ -159,8 +204,8 @@ export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTabl
     fullName: new Growable(), fullNameFolded: new Growable(), surname: new Growable(), surnameFolded: new Growable(),
     middle: new Growable(), middleFolded: new Growable(), given: new Growable(), givenFolded: new Growable(),
     middleInitial: new Growable(), nameDia: new Growable(), year: new Growable(), month: new Growable(), day: new Growable(),
-    gender: new Growable(), cccd: new Growable(), cmnd: new Growable(), cccdValid: new Growable(), cccdPrefix: new Growable(),
-    hometown: new Growable(), commune: new Growable(), phone: new Growable(), address: new Growable(),
+    gender: new Growable(), cccd: new GrowableFloat(), cmnd: new GrowableFloat(), cccdValid: new Growable(), cccdPrefix: new Growable(),
+    hometown: new Growable(), commune: new Growable(), phone: new GrowableFloat(), address: new Growable(),
     father: new Growable(), fatherF: new Growable(), fatherG: new Growable(), fatherS: new Growable(),
     mother: new Growable(), motherF: new Growable(), motherG: new Growable(), motherS: new Growable()
   }
@@ -232,7 +277,7 @@ export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTabl
   const nv = (g: Growable, id: number): number => (id < 0 ? -1 : g.data[id]!)
 
   let i = 0
-  for (const rec of records) {
+  const add = (rec: CitizenRecord): void => {
     seen.set(rec.recordId, i)
     if (seen.size !== i + 1) throw new Error(`duplicate record id ${JSON.stringify(rec.recordId)}`)
     recordIds.push(rec.recordId)
@@ -285,8 +330,8 @@ export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTabl
       cccd = cleaned.cccd
       cmnd = cleaned.cmnd
     }
-    col.cccd.push(ids.code(cccd))
-    col.cmnd.push(ids.code(cmnd))
+    col.cccd.push(cccd === undefined ? -1 : digitsValue(cccd))
+    col.cmnd.push(cmnd === undefined ? -1 : digitsValue(cmnd))
     let valid = 0
     let prefix = -1
     if (cccd !== undefined) {
@@ -303,7 +348,8 @@ export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTabl
 
     col.hometown.push(codes.code(trimmed(rec.hometownCode)))
     col.commune.push(codes.code(trimmed(rec.communeCode)))
-    col.phone.push(codes.code(cleanPhone(rec.phone)))
+    const phone = cleanPhone(rec.phone)
+    col.phone.push(phone === undefined || phone.length > 14 ? -1 : digitsValue("1" + phone))
     const addrCode = rec.address === undefined || rec.address === "" ? -1 : addresses.code(rec.address.trim())
     col.address.push(addrCode)
     if (addrCode >= 0) {
@@ -333,58 +379,60 @@ export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTabl
     if (recNotes !== undefined) notes.set(i, recNotes)
     i++
   }
-  const size = i
-  const surname = col.surname.take()
-  const given = col.given.take()
-  const surnameFolded = col.surnameFolded.take()
-  const givenFolded = col.givenFolded.take()
-  return {
-    size,
-    recordIds,
-    indexOf: seen,
-    sources,
-    words,
-    folded,
-    fullName: col.fullName.take(),
-    fullNameFolded: col.fullNameFolded.take(),
-    surname,
-    surnameFolded,
-    middle: col.middle.take(),
-    middleFolded: col.middleFolded.take(),
-    given,
-    givenFolded,
-    middleInitial: col.middleInitial.take(),
-    nameTokens: { offsets: tokOffsets.take(), values: tokValues.take() },
-    nameHasDiacritics: Uint8Array.from(col.nameDia.take()),
-    surnameFrequency: frequencies(surname, words.size),
-    givenFrequency: frequencies(given, words.size),
-    surnameFoldedFrequency: frequencies(surnameFolded, folded.size),
-    givenFoldedFrequency: frequencies(givenFolded, folded.size),
-    birthYear: Int16Array.from(col.year.take()),
-    birthMonth: Uint8Array.from(col.month.take()),
-    birthDay: Uint8Array.from(col.day.take()),
-    gender: Uint8Array.from(col.gender.take()),
-    ids,
-    cccd: col.cccd.take(),
-    cmnd: col.cmnd.take(),
-    cccdValid: Uint8Array.from(col.cccdValid.take()),
-    cccdPrefix: col.cccdPrefix.take(),
-    codes,
-    hometown: col.hometown.take(),
-    commune: col.commune.take(),
-    phone: col.phone.take(),
-    addresses,
-    address: col.address.take(),
-    addressTokens: { offsets: addrOffsets.take(), values: addrValues.take() },
-    fatherName: col.father.take(),
-    fatherFolded: col.fatherF.take(),
-    fatherGivenFolded: col.fatherG.take(),
-    fatherSurnameFolded: col.fatherS.take(),
-    motherName: col.mother.take(),
-    motherFolded: col.motherF.take(),
-    motherGivenFolded: col.motherG.take(),
-    motherSurnameFolded: col.motherS.take(),
-    updatedAt: Float64Array.from(updated),
-    notes
+  const finish = (): CitizenTable => {
+    const size = i
+    const surname = col.surname.take()
+    const given = col.given.take()
+    const surnameFolded = col.surnameFolded.take()
+    const givenFolded = col.givenFolded.take()
+    return {
+      size,
+      recordIds,
+      indexOf: seen,
+      sources,
+      words,
+      folded,
+      fullName: col.fullName.take(),
+      fullNameFolded: col.fullNameFolded.take(),
+      surname,
+      surnameFolded,
+      middle: col.middle.take(),
+      middleFolded: col.middleFolded.take(),
+      given,
+      givenFolded,
+      middleInitial: col.middleInitial.take(),
+      nameTokens: { offsets: tokOffsets.take(), values: tokValues.take() },
+      nameHasDiacritics: Uint8Array.from(col.nameDia.take()),
+      surnameFrequency: frequencies(surname, words.size),
+      givenFrequency: frequencies(given, words.size),
+      surnameFoldedFrequency: frequencies(surnameFolded, folded.size),
+      givenFoldedFrequency: frequencies(givenFolded, folded.size),
+      birthYear: Int16Array.from(col.year.take()),
+      birthMonth: Uint8Array.from(col.month.take()),
+      birthDay: Uint8Array.from(col.day.take()),
+      gender: Uint8Array.from(col.gender.take()),
+      cccd: col.cccd.take(),
+      cmnd: col.cmnd.take(),
+      cccdValid: Uint8Array.from(col.cccdValid.take()),
+      cccdPrefix: col.cccdPrefix.take(),
+      codes,
+      hometown: col.hometown.take(),
+      commune: col.commune.take(),
+      phone: col.phone.take(),
+      addresses,
+      address: col.address.take(),
+      addressTokens: { offsets: addrOffsets.take(), values: addrValues.take() },
+      fatherName: col.father.take(),
+      fatherFolded: col.fatherF.take(),
+      fatherGivenFolded: col.fatherG.take(),
+      fatherSurnameFolded: col.fatherS.take(),
+      motherName: col.mother.take(),
+      motherFolded: col.motherF.take(),
+      motherGivenFolded: col.motherG.take(),
+      motherSurnameFolded: col.motherS.take(),
+      updatedAt: Float64Array.from(updated),
+      notes
+    }
   }
+  return { add, finish }
 }

@@ -106,7 +106,16 @@ export { ModelCollapsed }
 export function deduplicate(records: Iterable<CitizenRecord>, options: DedupeOptions = {}): DedupeResult {
   const t0 = performance.now()
   const table = buildCitizenTable(records)
-  const tPrepare = Math.round(performance.now() - t0)
+  return deduplicateTable(table, options, performance.now() - t0)
+}
+
+/**
+ * The same as deduplicate on a table already built (citizenTableBuilder, fed row by row from a
+ * file); `prepareMs` is reported as the "prepare" timing.
+ */
+export function deduplicateTable(table: CitizenTable, options: DedupeOptions = {}, prepareMs = 0): DedupeResult {
+  const t0 = performance.now() - prepareMs
+  const tPrepare = Math.round(prepareMs)
   const settings = citizenSettings(options.settings)
   const indexOf = table.indexOf
   const forcedMerges: { a: number; b: number }[] = []

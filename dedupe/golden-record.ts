@@ -14,7 +14,7 @@
  * as long as that record stays in the person.
  */
 import { hasDiacritics } from "../text/vietnamese.ts"
-import type { CitizenTable } from "./citizen-table.ts"
+import { CCCD_WIDTH, CMND_WIDTH, idText, phoneText, type CitizenTable } from "./citizen-table.ts"
 import { validateCccd } from "./citizen-id.ts"
 
 export interface MasterRecord {
@@ -111,10 +111,10 @@ function singleRecordMaster(t: CitizenTable, i: number): MasterRecord {
   }
   if (t.fullName[i]! >= 0) out.fullName = t.words.values[t.fullName[i]!]!
   if (t.cccd[i]! >= 0) {
-    out.cccd = t.ids.values[t.cccd[i]!]!
+    out.cccd = idText(t.cccd[i]!, CCCD_WIDTH)
     out.cccdValid = t.cccdValid[i] === 1
   }
-  if (t.cmnd[i]! >= 0) out.cmnd = t.ids.values[t.cmnd[i]!]!
+  if (t.cmnd[i]! >= 0) out.cmnd = idText(t.cmnd[i]!, CMND_WIDTH)
   const y = t.birthYear[i]!
   if (y > 0)
     out.birthDate =
@@ -123,7 +123,7 @@ function singleRecordMaster(t: CitizenTable, i: number): MasterRecord {
   else if (t.gender[i] === 2) out.gender = "F"
   if (t.hometown[i]! >= 0) out.hometownCode = t.codes.values[t.hometown[i]!]!
   if (t.commune[i]! >= 0) out.communeCode = t.codes.values[t.commune[i]!]!
-  if (t.phone[i]! >= 0) out.phone = t.codes.values[t.phone[i]!]!
+  if (t.phone[i]! >= 0) out.phone = phoneText(t.phone[i]!)
   if (t.address[i]! >= 0) out.address = t.addresses.values[t.address[i]!]!
   if (t.fatherName[i]! >= 0) out.fatherName = t.words.values[t.fatherName[i]!]!
   if (t.motherName[i]! >= 0) out.motherName = t.words.values[t.motherName[i]!]!
@@ -150,15 +150,15 @@ export function goldenRecord(t: CitizenTable, members: readonly number[]): Maste
       let latest = dated[0]!
       for (const i of dated) if (t.updatedAt[i]! > t.updatedAt[latest]!) latest = i
       cccd = t.cccd[latest]!
-    } else cccd = mostFrequent(valid.map((i) => t.cccd[i]!), (x, y) => y < 0 || t.ids.values[x]! < t.ids.values[y]!)
+    } else cccd = mostFrequent(valid.map((i) => t.cccd[i]!), (x, y) => y < 0 || x < y)
     out.cccdValid = true
   } else {
-    cccd = mostFrequent(members.map((i) => t.cccd[i]!), (x, y) => y < 0 || t.ids.values[x]! < t.ids.values[y]!)
+    cccd = mostFrequent(members.map((i) => t.cccd[i]!), (x, y) => y < 0 || x < y)
     if (cccd >= 0) out.cccdValid = false
   }
-  if (cccd >= 0) out.cccd = t.ids.values[cccd]!
-  const cmnd = mostFrequent(members.map((i) => t.cmnd[i]!), (x, y) => y < 0 || t.ids.values[x]! < t.ids.values[y]!)
-  if (cmnd >= 0) out.cmnd = t.ids.values[cmnd]!
+  if (cccd >= 0) out.cccd = idText(cccd, CCCD_WIDTH)
+  const cmnd = mostFrequent(members.map((i) => t.cmnd[i]!), (x, y) => y < 0 || x < y)
+  if (cmnd >= 0) out.cmnd = idText(cmnd, CMND_WIDTH)
 
   // Birth date.
   const cccdYear = out.cccd !== undefined ? validateCccd(out.cccd).birthYear : undefined
@@ -199,8 +199,8 @@ export function goldenRecord(t: CitizenTable, members: readonly number[]): Maste
   if (hometown !== undefined) out.hometownCode = hometown
   const commune = pickCode(t.commune)
   if (commune !== undefined) out.communeCode = commune
-  const phone = pickCode(t.phone)
-  if (phone !== undefined) out.phone = phone
+  const phone = mostFrequent(members.map((i) => t.phone[i]!), (x, y) => y < 0 || x < y)
+  if (phone >= 0) out.phone = phoneText(phone)
   const addrBetter = textBetter(t.addresses.values)
   const addr = mostFrequent(members.map((i) => t.address[i]!), (x, y) => y < 0 || addrBetter(x, y))
   if (addr >= 0) out.address = t.addresses.values[addr]!

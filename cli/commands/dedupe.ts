@@ -11,10 +11,12 @@ import {
   formatAssignmentsCsv,
   formatMastersCsv,
   formatReviewPairsCsv,
-  readCitizenCsv,
+  parseCitizenCsvInto,
+  readCitizenCsvText,
   writeText
 } from "../../dedupe/citizen-csv.ts"
-import { deduplicate, ModelCollapsed } from "../../dedupe/deduplicate.ts"
+import { citizenTableBuilder } from "../../dedupe/citizen-table.ts"
+import { deduplicateTable, ModelCollapsed } from "../../dedupe/deduplicate.ts"
 import { formatExplanation } from "../../dedupe/match-explanation.ts"
 import { csvDecisionStore, ReviewDecisionError } from "../../dedupe/review-decisions.ts"
 import { CommandFailed } from "../exit-status.ts"
@@ -51,14 +53,19 @@ export const dedupeCommand = Command.make(
       const decisionsPath = optionValue(flags.decisions)
       const result = yield* Effect.try({
         try: () => {
-          const { records, unreadable } = readCitizenCsv(flags.input)
+          // Rows go straight into the column table: no array of record objects.
+          const t0 = performance.now()
+          const builder = citizenTableBuilder()
+          const { unreadable } = parseCitizenCsvInto(readCitizenCsvText(flags.input), (r) => builder.add(r))
+          const table = builder.finish()
+          const prepareMs = performance.now() - t0
           const decisions = decisionsPath !== undefined ? csvDecisionStore(decisionsPath).load() : []
-          const res = deduplicate(records, {
+          const res = deduplicateTable(table, {
             decisions,
             targetPrecision: flags.targetPrecision,
             maxReviewShare: flags.maxReviewShare,
             ...(explainId !== undefined ? { explain: [explainId] } : {})
-          })
+          }, prepareMs)
           return { res, unreadable, known: explainId === undefined || res.assignments.some((a) => a.recordId === explainId) }
         },
         catch: (e) =>

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest"
-import { formatAssignmentsCsv, parseCitizenCsv } from "../../dedupe/citizen-csv.ts"
-import { deduplicate } from "../../dedupe/deduplicate.ts"
+import { formatAssignmentsCsv, parseCitizenCsv, parseCitizenCsvInto } from "../../dedupe/citizen-csv.ts"
+import { citizenTableBuilder } from "../../dedupe/citizen-table.ts"
+import { deduplicate, deduplicateTable } from "../../dedupe/deduplicate.ts"
 import { parseDecisionsCsv } from "../../dedupe/review-decisions.ts"
 
 const HEADER = "record_id,source,cccd,cmnd,full_name,birth_date,gender,hometown_code,address,father_name,mother_name"
@@ -25,6 +26,25 @@ describe("citizen CSV", () => {
     expect(lines[0]).toBe("record_id,master_id,status,score")
     expect(lines).toHaveLength(3)
     expect(lines[1]).toMatch(/^A,P[0-9a-f]{16},(unique|merged|review),\d\.\d{6}$/)
+  })
+  it("streams rows into the table with the same result as the record array", () => {
+    const text =
+      `${HEADER},phone\nA,s1,033190012345,,Nguyễn Thị Hoa,1990-03-07,F,,Thôn 1,,,0912 345 678\n` +
+      `B,s2,033190012345,123456789,Nguyen Thi Hoa,1990,F,,,,,+84912345678\nC,s2,,012345678,Trần Văn Nam,1985,M,,,,,\n`
+    const builder = citizenTableBuilder()
+    const { unreadable } = parseCitizenCsvInto(text, (r) => builder.add(r))
+    const table = builder.finish()
+    expect(unreadable).toEqual({})
+    expect(table.size).toBe(3)
+    expect(table.phone[0]).toBe(table.phone[1])
+    const streamed = deduplicateTable(table)
+    const direct = deduplicate(parseCitizenCsv(text).records)
+    expect(streamed.assignments).toEqual(direct.assignments)
+    expect(streamed.masters.find((m) => m.memberRecordIds.includes("C"))?.cmnd).toBe("012345678")
+    expect(streamed.masters.find((m) => m.memberRecordIds.includes("A"))?.cccd).toBe("033190012345")
+    expect(streamed.masters.find((m) => m.memberRecordIds.includes("A"))?.phone).toBe("0912345678")
+    expect(() => parseCitizenCsvInto(`${HEADER}\nA,s,,,,,,,,,\nA,s,,,,,,,,,\n`, () => {})).toThrow(/line 3: record_id "A" appears twice/)
+    expect(() => parseCitizenCsvInto("", () => {})).toThrow(/empty/)
   })
   it("reads reviewer decisions and rejects an unknown decision", () => {
     const d = parseDecisionsCsv("record_id_a,record_id_b,decision,decided_by,decided_at\nA,B,merge,lan,2025-07-01\n")

@@ -89,63 +89,59 @@ export const openDatabase = async (location: DatabaseLocation, options: OpenOpti
 }
 
 /**
- * Creates the database of a server location if it does not exist yet (connecting to the server's
- * maintenance database). PGlite directories are created on open.
+ * Runs server-level statements (CREATE / DROP DATABASE) over a connection to the server's
+ * maintenance database. The database name is checked as a safe identifier before it is quoted.
  */
-export const createDatabaseIfMissing = async (location: DatabaseLocation): Promise<void> => {
-  if (location.engine === "pglite") return
+const onServer = async (
+  location: DatabaseLocation & { engine: "mariadb" | "postgres" },
+  statements: (name: string) => { readonly mariadb: string; readonly postgres: (exists: boolean) => string | null }
+): Promise<void> => {
   const name = databaseName(location)
   if (!isSafeIdentifier(name)) throw new Error(`unsafe database name '${name}'`)
+  const sqlFor = statements(name)
+  const url = new URL(location.url.toString())
   if (location.engine === "mariadb") {
     const mysql = await import("mysql2/promise")
-    const url = new URL(location.url.toString())
     url.pathname = "/"
     const conn = await mysql.createConnection({ uri: url.toString() })
     try {
-      await conn.query(`CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`)
+      await conn.query(sqlFor.mariadb)
     } finally {
       await conn.end()
     }
     return
   }
   const { default: pgModule } = await import("pg")
-  const url = new URL(location.url.toString())
   url.pathname = "/postgres"
   const client = new pgModule.Client({ connectionString: url.toString() })
+  client.on("error", () => {})
   await client.connect()
   try {
     const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])
-    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`)
+    const statement = sqlFor.postgres((exists.rowCount ?? 0) > 0)
+    if (statement !== null) await client.query(statement)
   } finally {
     await client.end()
   }
 }
 
+/**
+ * Creates the database of a server location if it does not exist yet. PGlite directories are
+ * created on open.
+ */
+export const createDatabaseIfMissing = async (location: DatabaseLocation): Promise<void> => {
+  if (location.engine === "pglite") return
+  await onServer(location, (name) => ({
+    mariadb: `CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    postgres: (exists) => (exists ? null : `CREATE DATABASE "${name}"`)
+  }))
+}
+
 /** Drops the database of a server location (tests clean up with it). */
 export const dropDatabaseIfExists = async (location: DatabaseLocation): Promise<void> => {
   if (location.engine === "pglite") return
-  const name = databaseName(location)
-  if (!isSafeIdentifier(name)) throw new Error(`unsafe database name '${name}'`)
-  if (location.engine === "mariadb") {
-    const mysql = await import("mysql2/promise")
-    const url = new URL(location.url.toString())
-    url.pathname = "/"
-    const conn = await mysql.createConnection({ uri: url.toString() })
-    try {
-      await conn.query(`DROP DATABASE IF EXISTS \`${name}\``)
-    } finally {
-      await conn.end()
-    }
-    return
-  }
-  const { default: pgModule } = await import("pg")
-  const url = new URL(location.url.toString())
-  url.pathname = "/postgres"
-  const client = new pgModule.Client({ connectionString: url.toString() })
-  await client.connect()
-  try {
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
-  } finally {
-    await client.end()
-  }
+  await onServer(location, (name) => ({
+    mariadb: `DROP DATABASE IF EXISTS \`${name}\``,
+    postgres: (exists) => (exists ? `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)` : null)
+  }))
 }

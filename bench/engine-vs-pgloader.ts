@@ -11,10 +11,12 @@
  *   into an all-text table without indexes: the floor for moving the bytes.
  * - provmerge: `node bin/provmerge.js run` on a job of only those sources: streams, maps, remaps,
  *   checksums, COPYs into the indexed target, verifies each batch in its transaction; then the
- *   dedupe stage and the workbook. Its "load" time is run start → last batch verified.
+ *   dedupe, link and workbook stages. Its "load" time is the time during which at least one
+ *   batch was loading (the union of the batches' intervals), i.e. the run minus those stages.
  *
- * Peak RSS of each tool comes from /usr/bin/time. The machine is shared: the load average is
- * printed with the results, and only the ratios of one run are meaningful.
+ * Peak RSS of pgloader comes from /usr/bin/time; provmerge's is sampled from /proc every 200 ms,
+ * split into "while loading batches" and "in the other stages". The machine is shared: the load
+ * average is printed with the results, and only the ratios of one run are meaningful.
  */
 import { execFile, spawn } from "node:child_process"
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"

@@ -16,13 +16,14 @@ import { generateCommand } from "./commands/generate.ts"
 import { unitsCommand } from "./commands/units.ts"
 import { diffCommand } from "./commands/diff.ts"
 import { dedupeCommand } from "./commands/dedupe.ts"
+import { ocrCommand } from "./commands/ocr.ts"
 
 const provmerge = Command.make("provmerge").pipe(
   Command.withDescription(
     "Moves a pre-merger province's data (TTHC dossiers, civil status, citizens, officials' accounts, scanned results) " +
       "into the unified provincial system, and writes the reconciliation workbook reviewers sign off."
   ),
-  Command.withSubcommands([demoCommand, generateCommand, runCommand, statusCommand, rerunCommand, reviewCommand, diffCommand, unitsCommand, dedupeCommand])
+  Command.withSubcommands([demoCommand, generateCommand, runCommand, statusCommand, rerunCommand, reviewCommand, diffCommand, unitsCommand, dedupeCommand, ocrCommand])
 )
 
 Command.run(provmerge, { version: TOOL_VERSION }).pipe(

@@ -21,7 +21,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe("provmerge CLI", () => {
   it("has --help on every command", async () => {
-    for (const command of [[], ["demo"], ["run"], ["status"], ["rerun"], ["review", "apply"], ["diff"], ["generate"], ["units", "remap"], ["dedupe"]]) {
+    for (const command of [[], ["demo"], ["run"], ["status"], ["rerun"], ["review", "apply"], ["diff"], ["generate"], ["units", "remap"], ["dedupe"], ["ocr"]]) {
       const r = await cli([...command, "--help"])
       expect(r.code, command.join(" ")).toBe(0)
       expect(r.stdout).toContain("USAGE")

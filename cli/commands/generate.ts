@@ -6,7 +6,6 @@
 import { Effect } from "effect"
 import { Command, Flag } from "effect/cli"
 import { redactDsn } from "../../connectors/database-location.ts"
-import { generateWorld } from "../../synthetic/world.ts"
 import { CommandFailed, usageError } from "../exit-status.ts"
 import { optionValue } from "../shared-flags.ts"
 
@@ -47,7 +46,7 @@ export const generateCommand = Command.make(
       if (!(flags.scale > 0)) return yield* usageError(`--scale must be greater than 0, got ${flags.scale}`)
       const world = yield* Effect.tryPromise({
         try: () =>
-          generateWorld({
+          import("../../synthetic/world.ts").then(({ generateWorld }) => generateWorld({
             out: flags.out,
             scale: flags.scale,
             seed: flags.seed,
@@ -57,7 +56,7 @@ export const generateCommand = Command.make(
             province: optionValue(flags.province),
             dbPrefix: optionValue(flags.dbPrefix),
             onProgress: (message) => process.stderr.write(`${message}\n`)
-          }),
+          })),
         catch: (e) => new CommandFailed({ reason: `generate failed: ${redactDsn(e instanceof Error ? e.message : String(e))}`, exitCode: 1 })
       })
       const lines = [

@@ -16,8 +16,6 @@ import { Effect } from "effect"
 import { Command, Flag } from "effect/cli"
 import type { DigitizeResult } from "../../ocr/digitized-document.ts"
 import { emptyFields, zeroConfidence } from "../../ocr/digitized-document.ts"
-import { digitizeFolder } from "../../ocr/digitize-folder.ts"
-import { loadDistrictNames } from "../../ocr/authority-names.ts"
 import { CommandFailed } from "../exit-status.ts"
 import { optionValue } from "../shared-flags.ts"
 
@@ -64,6 +62,11 @@ export type OcrRunSummary = { readonly documents: number; readonly rejected: num
 
 /** Runs the OCR over a folder into a JSONL file. Throws only when the folder or output cannot be used. */
 export const runOcr = async (options: OcrRunOptions): Promise<OcrRunSummary> => {
+  // Loaded here, not at CLI start: sharp, pdf.js and tesseract.js cost a second of start-up.
+  const [{ digitizeFolder }, { loadDistrictNames }] = await Promise.all([
+    import("../../ocr/digitize-folder.ts"),
+    import("../../ocr/authority-names.ts")
+  ])
   const started = performance.now()
   const info = await stat(options.input).catch((e: Error) => {
     throw new Error(`Cannot read the input folder ${options.input}: ${e.message}`)

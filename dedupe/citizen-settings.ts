@@ -94,11 +94,37 @@ export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSe
         key: (t, i) => blockKey(fullDate(t, i), t.givenFolded[i]!)
       },
       {
+        // The full folded name, not surname + given + middle initial: blocks of common names
+        // born one year grow with the square of the population; the middle-name variants are
+        // caught by the commune and hometown rules below.
         kind: "key",
-        name: "birth year + surname + given name + middle initial",
+        name: "birth year + full name",
         deactivates: ["birth_date", "surname", "given_name", "middle_name"],
         train: false,
-        key: (t, i) => blockKey(year(t, i), t.givenFolded[i]!, t.middleInitial[i]!, t.surnameFolded[i]!)
+        key: (t, i) => blockKey(year(t, i), t.fullNameFolded[i]!)
+      },
+      {
+        // Sparse records (name and year, no ID) with a dropped or misspelt middle name.
+        kind: "key",
+        name: "birth year + surname + given name + commune",
+        deactivates: ["birth_date", "surname", "given_name", "residence"],
+        train: false,
+        key: (t, i) => blockKey(year(t, i), t.givenFolded[i]!, t.surnameFolded[i]!, t.commune[i]!)
+      },
+      {
+        kind: "key",
+        name: "birth year + surname + given name + hometown",
+        deactivates: ["birth_date", "surname", "given_name", "hometown"],
+        train: false,
+        key: (t, i) => blockKey(year(t, i), t.givenFolded[i]!, t.surnameFolded[i]!, t.hometown[i]!)
+      },
+      {
+        // Missing or mistyped birth year: the same full name in the same commune.
+        kind: "key",
+        name: "full name + commune",
+        deactivates: ["surname", "given_name", "middle_name", "residence"],
+        train: false,
+        key: (t, i) => blockKey(t.fullNameFolded[i]!, t.commune[i]!)
       },
       {
         kind: "key",

@@ -13,32 +13,34 @@ const dateKey = (t: T, i: number) => t.birthYear[i]! * 10000 + t.birthMonth[i]! 
 
 /** Records ordered by accent-folded, token-sorted name, then birth year. */
 function nameSortOrder(t: T): Int32Array {
-  const keyOf = new Map<number, string>()
-  const idx: number[] = []
+  // One sort key per distinct folded name (codes are dense), not one string per record.
+  const codeSeen = new Uint8Array(t.folded.size)
+  const codes: number[] = []
   const keys: string[] = []
   for (let i = 0; i < t.size; i++) {
     const f = t.fullNameFolded[i]!
-    if (f < 0) continue
-    let k = keyOf.get(f)
-    if (k === undefined) {
-      const lists = t.nameTokens
-      const words: string[] = []
-      for (let p = lists.offsets[i]!; p < lists.offsets[i + 1]!; p++) words.push(t.folded.values[lists.values[p]!]!)
-      k = words.sort().join(" ")
-      keyOf.set(f, k)
-    }
-    idx.push(i)
-    keys.push(k)
+    if (f < 0 || codeSeen[f] === 1) continue
+    codeSeen[f] = 1
+    const lists = t.nameTokens
+    const words: string[] = []
+    for (let p = lists.offsets[i]!; p < lists.offsets[i + 1]!; p++) words.push(t.folded.values[lists.values[p]!]!)
+    codes.push(f)
+    keys.push(words.sort().join(" "))
   }
-  // Rank distinct keys, then order records by (rank, birth year) with two stable counting sorts.
-  const distinct = [...new Set(keys)].sort()
-  const rank = new Map<string, number>()
-  distinct.forEach((k, r) => rank.set(k, r))
-  const n = idx.length
+  const byKey = Int32Array.from(codes.keys()).sort((x, y) => (keys[x]! < keys[y]! ? -1 : keys[x]! > keys[y]! ? 1 : 0))
+  // Equal keys (the same words in another order) share a rank.
+  const rankOfCode = new Int32Array(t.folded.size)
+  let rank = -1
+  for (let k = 0; k < byKey.length; k++) {
+    const x = byKey[k]!
+    if (k === 0 || keys[x] !== keys[byKey[k - 1]!]) rank++
+    rankOfCode[codes[x]!] = rank
+  }
+  const idx: number[] = []
+  for (let i = 0; i < t.size; i++) if (t.fullNameFolded[i]! >= 0) idx.push(i)
+  // Order records by (rank, birth year) with two stable counting sorts.
   const byYear = countingSort(Int32Array.from(idx), (i) => t.birthYear[i]!, 2200)
-  const rankOf = new Int32Array(t.size)
-  for (let p = 0; p < n; p++) rankOf[idx[p]!] = rank.get(keys[p]!)!
-  return countingSort(byYear, (i) => rankOf[i]!, distinct.length)
+  return countingSort(byYear, (i) => rankOfCode[t.fullNameFolded[i]!]!, rank + 1)
 }
 
 /** Stable counting sort of record indices by an integer key in [0, range). */

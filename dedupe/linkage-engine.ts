@@ -136,6 +136,16 @@ export function compileScorer<T>(
   }
 }
 
+/** A training session needs at least this many pairs. */
+const MIN_SESSION_PAIRS = 50
+const TOO_FEW = "too few pairs"
+const COLLAPSED = "collapsed"
+/** A session this small that collapses is set aside instead of refusing the run. */
+const SMALL_SESSION_PAIRS = 1000
+const TOO_LITTLE = "too little evidence"
+/** Name of the session that pools every candidate pair when no rule has enough on its own. */
+export const POOLED_SESSION = "all candidate pairs (pooled: no rule had enough pairs on its own)"
+
 /** Fixed-capacity uniform sample of pairs (reservoir sampling). */
 class PairReservoir {
   readonly a: Int32Array
@@ -293,15 +303,18 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
     const share = nonNullShare(sample, C)
     const active = comps.map((cmp, c) => !deactivated.has(cmp.name) && share[c]! * sample.count >= 20)
     const activeNames = comps.filter((_, c) => active[c]).map((cmp) => cmp.name)
-    if (sample.count < 50) {
-      sessions.push({ rule: name, pairs: sample.count, active: activeNames, lambda: 0, iterations: 0, converged: false, discarded: "too few pairs (< 50)" })
+    if (sample.count < MIN_SESSION_PAIRS) {
+      sessions.push({ rule: name, pairs: sample.count, active: activeNames, lambda: 0, iterations: 0, converged: false, discarded: `${TOO_FEW} (< ${MIN_SESSION_PAIRS})` })
       return
     }
     const em = expectationMaximisation(comps, sample, active, u, mStart, maxIter)
     const inverted = invertedComparisons(comps, em.m, u, active)
     let discarded: string | undefined
     if (em.lambda < 1e-6) discarded = "EM found no matches among the rule's pairs"
-    else if (inverted.length > 0) discarded = `collapsed: agreement on ${inverted.join(", ")} came out as evidence against a match`
+    else if (inverted.length > 0)
+      // On a few hundred pairs (a small input, often with hardly any duplicates) EM has too
+      // little to go on; that is not a sign of broken blocking, and the session is just unused.
+      discarded = `${sample.count < SMALL_SESSION_PAIRS ? `${TOO_LITTLE} (${sample.count} pairs), ` : ""}${COLLAPSED}: agreement on ${inverted.join(", ")} came out as evidence against a match`
     const sessionM: Record<string, number[]> = {}
     comps.forEach((cmp, c) => {
       if (active[c]) sessionM[cmp.name] = Array.from(em.m[c]!.subarray(1))
@@ -316,10 +329,25 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
     })
   }
   if (strategy === "single") runSession("all blocked pairs", single, new Set(), 0)
-  else
+  else {
     settings.blockingRules.forEach((rule, r) =>
       runSession(rule.name, perRule[r]!, new Set(rule.deactivates), rule.train === false ? 1 : 0)
     )
+    // Small inputs: when no rule's session was usable and some had too few pairs, pool every
+    // candidate pair into one session (nothing switched off). It passes the same checks.
+    if (
+      sessions.every((s) => s.discarded !== undefined && !s.discarded.startsWith(COLLAPSED)) &&
+      sessions.some((s) => s.pairs < MIN_SESSION_PAIRS) &&
+      candidatePairs >= MIN_SESSION_PAIRS
+    ) {
+      const pooled = new PairReservoir(emCap, seededRandom((options.seed ?? 20250701) ^ 0x5bd1e995))
+      for (let r = 0; r < R; r++)
+        forEachRulePair(index, r, (a, b, isNew) => {
+          if (isNew) pooled.offer(a, b)
+        })
+      runSession(POOLED_SESSION, pooled, new Set(), 0)
+    }
+  }
   lap("estimate_m")
 
   // Average over the training rules' sessions; fall back to the other rules' sessions.
@@ -335,13 +363,15 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
   const warnings: string[] = []
   if (usable.length === 0) {
     const reasons = sessions.map((s) => `${s.rule}: ${s.discarded ?? "?"}`).join("; ")
-    if (sessions.some((s) => s.discarded !== undefined && !s.discarded.startsWith("too few pairs")))
+    // Only a collapse refuses the run. Too few pairs, or EM finding no matches (an input with
+    // no duplicates), leaves the default m values: the prior then keeps merges rare.
+    if (sessions.some((s) => s.discarded !== undefined && s.discarded.startsWith(COLLAPSED)))
       throw new ModelCollapsed({
         message: `Model refused: no training session produced a sound model (${reasons}). Check the blocking rules and the input columns.`,
         comparisons: [],
         sessions
       })
-    warnings.push(`too few candidate pairs to train m (${reasons}); default m values used`)
+    warnings.push(`no training session could estimate m (${reasons}); default m values used`)
   }
   const unestimated = comps.filter((_, c) => !estimated[c]).map((cmp) => cmp.name)
   if (usable.length > 0 && unestimated.length > 0)

@@ -128,3 +128,42 @@ describe("deduplicate guards and decisions", () => {
     expect(master).toMatchObject({ fullName: "Nguyễn Văn An", birthDate: "1990-05-01", cccd: "001090444444", cccdValid: true, gender: "M" })
   })
 })
+
+describe("deduplicate on small inputs", () => {
+  /** One record per person (no duplicates at all), plus every `dupEvery`-th extra record. */
+  const sample = (persons: number, seed: number, dupEvery: number) => {
+    const pop = generatePopulation({ persons, seed })
+    const seen = new Set<string>()
+    const records: CitizenRecord[] = []
+    const personIds: string[] = []
+    let extra = 0
+    pop.records.forEach((r, i) => {
+      const p = pop.personIds[i]!
+      if (seen.has(p) && (dupEvery === 0 || extra++ % dupEvery !== 0)) return
+      seen.add(p)
+      records.push(r)
+      personIds.push(p)
+    })
+    return { records, personIds }
+  }
+
+  it("runs on a few hundred records without duplicates instead of refusing the model, and merges almost nothing", () => {
+    for (const seed of [1, 2]) {
+      const { records } = sample(300, seed, 0)
+      const result = deduplicate(records)
+      expect(result.stats.mergedRecords / records.length).toBeLessThan(0.02)
+      // The session that collapsed on a few hundred pairs is set aside, not used.
+      expect(result.model.sessions.some((s) => s.discarded?.startsWith("too little evidence"))).toBe(true)
+      expect(result.model.warnings.join(" ")).toMatch(/default m values used/)
+    }
+  })
+
+  it("finds the duplicates of a small input with few of them", () => {
+    const { records, personIds } = sample(100, 2, 20)
+    const result = deduplicate(records)
+    const masterOf = new Map(result.assignments.map((a) => [a.recordId, a.masterId]))
+    const { precision, recall } = pairScores(records, personIds, masterOf)
+    expect(precision).toBeGreaterThan(0.95)
+    expect(recall).toBeGreaterThan(0.6)
+  })
+})

@@ -84,10 +84,10 @@ export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSe
       { kind: "key", name: "cmnd", deactivates: ["cmnd"], key: (t, i) => (t.cmnd[i]! >= 0 ? t.cmnd[i]! : NaN) },
       {
         kind: "key",
-        name: "cccd prefix + given name + surname",
+        name: "cccd prefix + given name + surname + middle initial",
         deactivates: ["cccd", "given_name", "surname", "birth_date", "gender"],
         train: false,
-        key: (t, i) => blockKey(t.cccdPrefix[i]!, t.givenFolded[i]!, t.surnameFolded[i]!)
+        key: (t, i) => blockKey(t.cccdPrefix[i]!, t.givenFolded[i]!, t.surnameFolded[i]!, t.middleInitial[i]!)
       },
       {
         kind: "key",

@@ -79,13 +79,17 @@ interface Environment {
   readonly reader: (source: string, system: SourceSystem) => Effect.Effect<SourceReader, SourceUnavailable>
   readonly runId: string
   readonly options: RunOptions
+  /** Sources that stayed unreachable through a batch's retries: their other batches wait for the next run. */
+  readonly unavailableSources: Set<string>
 }
 
 export const openTarget = (job: Job) =>
   Effect.acquireRelease(
     Effect.tryPromise({
       try: async () => {
-        const handle = await openDatabase(job.target, { poolSize: 4 })
+        // Every source may load `concurrency` batches at once, plus the stages' own connections.
+        const poolSize = job.sources.reduce((n, s) => n + s.concurrency, 0) + 2
+        const handle = await openDatabase(job.target, { poolSize })
         await migrateTarget(handle.db)
         return handle
       },
@@ -131,7 +135,7 @@ const acquireEnvironment = (job: Job, options: RunOptions) =>
           return new SourceUnavailable({ source, database: describeLocation(system === "tthc" ? cfg.tthc : cfg.civilStatus), cause: describeError(e) })
         }
       })
-    return { job, target, remapper, vendors, reader, runId: randomUUID(), options } satisfies Environment
+    return { job, target, remapper, vendors, reader, runId: randomUUID(), options, unavailableSources: new Set<string>() } satisfies Environment
   })
 
 /** Backoff for transient failures: 0.5 s, 1 s, 2 s, … with jitter. */
@@ -330,6 +334,9 @@ const loadOne = (env: Environment, batch: BatchRow) => {
   const started = Date.now()
   let attempt = batch.attempt
   const once = Effect.gen(function*() {
+    if (env.unavailableSources.has(batch.source)) {
+      return yield* new BatchFailed({ batchId: batch.batch_id, attempt, cause: `not attempted: source '${batch.source}' is unavailable (run again once it is back)`, transient: false })
+    }
     if (mapping === undefined) {
       return yield* new BatchFailed({ batchId: batch.batch_id, attempt, cause: `the vendor mapping of '${batch.source}' has no table '${batch.source_table}'`, transient: false })
     }
@@ -349,7 +356,7 @@ const loadOne = (env: Environment, batch: BatchRow) => {
           table: targetTables[mapping.entity],
           batch,
           runId: env.runId,
-          fetchSize: env.options.fetchSize ?? 1000
+          fetchSize: env.options.fetchSize ?? 2000
         })
       },
       catch: (e) => new BatchFailed({ batchId: batch.batch_id, attempt, cause: describeError(e), transient: isTransientError(e) })
@@ -364,7 +371,11 @@ const loadOne = (env: Environment, batch: BatchRow) => {
     Effect.retry({ schedule: retryPolicy, times: 5, while: (e) => e.transient }),
     Effect.map((outcome) => ({ batchId: outcome.batchId, status: outcome.status, error: outcome.error, read: outcome.read, loaded: outcome.loaded, rejected: outcome.rejected })),
     Effect.catch((e) =>
-      Effect.promise(() => markFailed(env.target.db, batch.batch_id, e.cause, Date.now() - started).catch(() => undefined)).pipe(
+      Effect.promise(async () => {
+        if (e.transient) env.unavailableSources.add(batch.source)
+        // A batch not attempted stays planned: the next run takes it like any other.
+        if (!e.cause.startsWith("not attempted")) await markFailed(env.target.db, batch.batch_id, e.cause, Date.now() - started).catch(() => undefined)
+      }).pipe(
         Effect.as({ batchId: batch.batch_id, status: "failed" as const, error: e.cause, read: 0, loaded: 0, rejected: 0 })
       )
     ),

@@ -9,6 +9,7 @@ import { join } from "node:path"
 import { type Kysely, sql } from "kysely"
 import type { DatabaseHandle } from "../connectors/open-database.ts"
 import type { EntityKind } from "../mappings/canonical-records.ts"
+import { describeRejectCode } from "../mappings/reject-codes.ts"
 import type {
   AccountRow,
   DuplicatePairRow,
@@ -55,7 +56,7 @@ export const writeRunWorkbook = async (request: WorkbookRequest): Promise<string
       configHash: job.configHash
     },
     summary: await summaryRows(db, names),
-    rejects: rejectRows(db),
+    rejects: rejectRows(db, job.lang),
     units: unitReviewRows(db, names),
     duplicates: duplicateRows(db),
     accounts: accountRows(db),
@@ -166,7 +167,8 @@ async function* pages<R>(fetch: (after: string | null) => Promise<R[]>, keyOf: (
   }
 }
 
-async function* rejectRows(db: Kysely<any>): AsyncIterable<RejectRow> {
+/** Rejects with the code's meaning in the reviewer's language before the technical detail. */
+async function* rejectRows(db: Kysely<any>, lang: "vi" | "en"): AsyncIterable<RejectRow> {
   const rows = pages<any>((after) => {
     let q = db.withSchema("provmerge").selectFrom("rejects")
       .select(["source", "source_table", "source_key", "stage", "error_code", "message", "raw_value", sql<string>`source_key || '|' || stage`.as("k")])
@@ -175,7 +177,15 @@ async function* rejectRows(db: Kysely<any>): AsyncIterable<RejectRow> {
     return q.execute()
   }, (r) => r.k)
   for await (const r of rows) {
-    yield { source: r.source, table: r.source_table, sourceKey: r.source_key, stage: r.stage, errorCode: r.error_code, message: r.message, rawValue: r.raw_value }
+    yield {
+      source: r.source,
+      table: r.source_table,
+      sourceKey: r.source_key,
+      stage: r.stage,
+      errorCode: r.error_code,
+      message: `${describeRejectCode(r.error_code, lang)} — ${r.message}`,
+      rawValue: r.raw_value
+    }
   }
 }
 

@@ -58,6 +58,29 @@ export const citizenComparisonNames = [
   "father_name", "mother_name", "phone", "named_as_parent"
 ] as const
 
+/**
+ * m for small inputs where no session can estimate it: rounded from models trained on the
+ * synthetic population (bench/dedupe-quality.ts), with every level kept at 0.002 or more so no
+ * single field decides. The strong points: one person's two records almost never have given
+ * names that differ only in diacritics (Lan/Lân, Hương/Hường: twins) or two different full
+ * birth dates.
+ */
+export const CITIZEN_PRIOR_M: Readonly<Record<string, readonly number[]>> = {
+  surname: [0.8, 0.15, 0.002, 0.03, 0.005, 0.013],
+  middle_name: [0.75, 0.12, 0.002, 0.08, 0.03, 0.018],
+  given_name: [0.82, 0.12, 0.002, 0.04, 0.005, 0.013],
+  birth_date: [0.78, 0.02, 0.12, 0.05, 0.005, 0.025],
+  gender: [0.98, 0.02],
+  cccd: [0.95, 0.03, 0.01, 0.01],
+  cmnd: [0.95, 0.03, 0.01, 0.01],
+  hometown: [0.97, 0.03],
+  residence: [0.3, 0.3, 0.3, 0.05, 0.05],
+  father_name: [0.8, 0.15, 0.02, 0.02, 0.01],
+  mother_name: [0.8, 0.15, 0.02, 0.02, 0.01],
+  phone: [0.97, 0.03],
+  named_as_parent: [0.005, 0.995]
+}
+
 export interface CitizenSettingsOptions {
   /** Window of the sorted-neighbourhood rule on the folded, token-sorted name (default 3). */
   readonly nameWindow?: number
@@ -155,6 +178,7 @@ export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSe
       }
     ],
     deterministicRecall: options.deterministicRecall ?? 0.7,
+    priorM: CITIZEN_PRIOR_M,
     exclusions: [
       {
         // A given name (tên) does not change; siblings and twins share everything else.

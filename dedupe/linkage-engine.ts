@@ -143,6 +143,8 @@ const COLLAPSED = "collapsed"
 /** A session this small that collapses is set aside instead of refusing the run. */
 const SMALL_SESSION_PAIRS = 1000
 const TOO_LITTLE = "too little evidence"
+/** Weight of LinkageSettings.priorM in a session's m, in matched pairs. */
+const PRIOR_PAIRS = 20
 /** Name of the session that pools every candidate pair when no rule has enough on its own. */
 export const POOLED_SESSION = "all candidate pairs (pooled: no rule had enough pairs on its own)"
 
@@ -325,7 +327,15 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
     comps.forEach((cmp, c) => {
       if (!active[c]) return
       mRuns[group]![c]!++
-      for (let l = 1; l <= cmp.levels.length; l++) mSum[group]![c]![l]! += em.m[c]![l]!
+      // With a prior, the session's m is the posterior mean: the prior counts as PRIOR_PAIRS
+      // matched pairs, which only matters when EM found few matches (small inputs).
+      const prior = settings.priorM?.[cmp.name]
+      const matches = em.lambda * sample.count
+      for (let l = 1; l <= cmp.levels.length; l++)
+        mSum[group]![c]![l]! +=
+          prior !== undefined && prior.length === cmp.levels.length
+            ? (matches * em.m[c]![l]! + PRIOR_PAIRS * prior[l - 1]!) / (matches + PRIOR_PAIRS)
+            : em.m[c]![l]!
     })
   }
   if (strategy === "single") runSession("all blocked pairs", single, new Set(), 0)
@@ -353,7 +363,10 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
   // Average over the training rules' sessions; fall back to the other rules' sessions.
   const m = comps.map((cmp, c) => {
     const g = mRuns[0]![c]! > 0 ? 0 : mRuns[1]![c]! > 0 ? 1 : -1
-    if (g < 0) return mStart[c]!
+    if (g < 0) {
+      const prior = settings.priorM?.[cmp.name]
+      return prior !== undefined && prior.length === cmp.levels.length ? Float64Array.from([0, ...prior]) : mStart[c]!
+    }
     const x = new Float64Array(cmp.levels.length + 1)
     for (let l = 1; l <= cmp.levels.length; l++) x[l] = mSum[g]![c]![l]! / mRuns[g]![c]!
     return x

@@ -105,6 +105,11 @@ export interface LinkageSettings<T> {
   readonly identity?: IdentityConstraint<T>
   readonly exclusions?: readonly ExclusionRule[]
   /**
+   * m per comparison (levels 1..L) used when no training session could estimate it (small
+   * inputs); without it the generic starting values of EM are used.
+   */
+  readonly priorM?: Readonly<Record<string, readonly number[]>>
+  /**
    * Optional fast path: writes every comparison's level for the pair into out[offset + c], in
    * the order of `comparisons`. Must agree with the comparisons' own `compare`.
    */

@@ -58,7 +58,6 @@ const TWIN_NAMES: readonly (readonly [string, string])[] = [
   ["Đức", "Đạt"], ["Phúc", "Lộc"], ["An", "Ân"], ["Hoa", "Hòa"]
 ]
 
-const STREETS = ["Lê Lợi", "Trần Hưng Đạo", "Nguyễn Trãi", "Hai Bà Trưng", "Quang Trung", "Lý Thường Kiệt", "Điện Biên Phủ", "Phạm Ngũ Lão", "Nguyễn Du", "Bà Triệu"]
 const HAMLET_PREFIX = ["Thôn", "Xóm", "Tổ dân phố", "Khu"]
 const PROVINCES = [
   { name: "Hưng Yên", cccd: "033", districts: ["Văn Giang", "Khoái Châu", "Văn Lâm", "Mỹ Hào", "Ân Thi", "Kim Động"] },

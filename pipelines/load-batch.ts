@@ -291,8 +291,13 @@ const mergeRange = async (
 /** Text that PostgreSQL can store: NUL becomes the visible symbol ␀. */
 const pgText = (s: string | null): string | null => (s === null ? null : s.includes("\u0000") ? s.replaceAll("\u0000", "\u2400") : s)
 
+/** Columns whose values are credentials: kept out of rejects (password hashes never leave their column). */
+const SECRET_COLUMN = /pass|mat_?khau|secret|token|(^|_)hash$/i
+const REDACTED = "[redacted]"
+
 const rawRowJson = (row: Readonly<Record<string, unknown>>): string =>
-  pgText(JSON.stringify(row, (_k, v) => (typeof v === "bigint" ? v.toString() : v)))!.replaceAll("\\u0000", "\\u2400")
+  pgText(JSON.stringify(row, (k, v) => (SECRET_COLUMN.test(k) && v !== null && v !== "" ? REDACTED : typeof v === "bigint" ? v.toString() : v)))!
+    .replaceAll("\\u0000", "\\u2400")
 
 const replaceRejects = async (
   session: TargetSession,
@@ -317,7 +322,7 @@ const replaceRejects = async (
         r.code,
         r.column,
         pgText(r.message),
-        pgText(r.rawValue),
+        r.column !== null && SECRET_COLUMN.test(r.column) ? REDACTED : pgText(r.rawValue),
         rawRowJson(r.rawRow)
       ])
     ).join("")]

@@ -197,6 +197,12 @@ describe("a province migrated from MariaDB and PostgreSQL sources into PostgreSQ
     expect(hashes.length).toBeGreaterThan(0)
     const text = await workbookText(first.workbook)
     for (const h of hashes) expect(text.includes(h), "a password hash leaked into the workbook").toBe(false)
+    const rejected = (await sql<{ raw: string }>`select raw_row::text as raw from provmerge.rejects where source_table in ('nguoi_dung', 'sys_user')`.execute(handle.db)).rows
+    expect(rejected.length).toBeGreaterThan(0)
+    for (const r of rejected) {
+      expect(r.raw).toContain("[redacted]")
+      for (const h of hashes) expect(r.raw.includes(h), "a password hash was copied into a reject row").toBe(false)
+    }
     expect(text).not.toMatch(/\$2[aby]\$\d\d\$/)
   })
 

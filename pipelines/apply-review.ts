@@ -160,6 +160,7 @@ const storeDecisions = async (
       const existing = (await session.query<{ decision: string | null; batch_id: string | null }>(
         sql`select decision, batch_id from provmerge.review_items where review_key = ${d.reviewKey}`.compile(db)
       ))[0]
+      let batchId = existing?.batch_id ?? null
       if (existing === undefined && d.kind === "unit") {
         // An unknown unit code was a reject, not a review item: the answer makes it one, in the reject's batch.
         const reject = (await session.query<{ batch_id: string; source: string; source_table: string; source_key: string; raw_value: string | null }>(
@@ -173,21 +174,19 @@ const storeDecisions = async (
         await session.query(sql`insert into provmerge.review_items (review_key, kind, batch_id, source, source_table, source_key, payload)
           values (${d.reviewKey}, 'unit', ${reject.batch_id}, ${reject.source}, ${reject.source_table}, ${reject.source_key},
             ${JSON.stringify({ status: "unknown", raw: reject.raw_value, candidates: [] })})`.compile(db))
+        batchId = reject.batch_id
       } else if (existing === undefined) {
         notFound.push(d.reviewKey)
         continue
       } else if (existing.decision === value) {
         continue
       }
-      const batchId = existing?.batch_id ?? (await session.query<{ batch_id: string }>(
-        sql`select batch_id from provmerge.review_items where review_key = ${d.reviewKey}`.compile(db)
-      ))[0]?.batch_id
       await session.query(sql`update provmerge.review_items set decision = ${value}, decided_by = ${who.reviewer}, decided_at = now()
         where review_key = ${d.reviewKey}`.compile(db))
       await session.query(sql`insert into provmerge.review_log (review_key, kind, previous_decision, decision, decided_by, decided_at, workbook, workbook_sha256, run_id)
         values (${d.reviewKey}, ${d.kind}, ${existing?.decision ?? null}, ${value}, ${who.reviewer}, now(), ${who.workbook}, ${who.workbookHash}, ${who.runId})`.compile(db))
       changed++
-      if (d.kind === "unit" && batchId !== undefined && batchId !== null) unitBatches.add(batchId)
+      if (d.kind === "unit" && batchId !== null) unitBatches.add(batchId)
       if (d.kind === "duplicate") duplicatesChanged = true
       if (d.kind === "ocr") ocrChanged = true
     }

@@ -103,7 +103,6 @@ export const runCli = (args: readonly string[]): CliRun => {
   const events: CliRun["events"] = []
   const waiters: Array<{ n: number; resolve: () => void }> = []
   let text = ""
-  let pending = ""
   const finished = () => events.filter((e) => e.type === "batch_finished").length
   const check = () => {
     for (const w of [...waiters]) {
@@ -113,24 +112,29 @@ export const runCli = (args: readonly string[]): CliRun => {
       }
     }
   }
-  const onData = (d: Buffer) => {
-    pending += d.toString("utf8")
-    let i
-    while ((i = pending.indexOf("\n")) >= 0) {
-      const line = pending.slice(0, i)
-      pending = pending.slice(i + 1)
-      if (line.startsWith("{")) {
-        try {
-          events.push(JSON.parse(line))
-        } catch {
-          text += line + "\n"
-        }
-      } else text += line + "\n"
+  // One line buffer per stream: stdout (JSON events) and stderr chunks interleave, and a shared
+  // buffer would splice a stderr line into the middle of an event, losing it.
+  const lineReader = () => {
+    let pending = ""
+    return (d: Buffer) => {
+      pending += d.toString("utf8")
+      let i
+      while ((i = pending.indexOf("\n")) >= 0) {
+        const line = pending.slice(0, i)
+        pending = pending.slice(i + 1)
+        if (line.startsWith("{")) {
+          try {
+            events.push(JSON.parse(line))
+          } catch {
+            text += line + "\n"
+          }
+        } else text += line + "\n"
+      }
+      check()
     }
-    check()
   }
-  child.stderr!.on("data", onData)
-  child.stdout!.on("data", onData)
+  child.stderr!.on("data", lineReader())
+  child.stdout!.on("data", lineReader())
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; text: string }>((resolve) =>
     child.on("close", (code, signal) => {
       for (const w of waiters.splice(0)) w.resolve()
@@ -228,6 +232,32 @@ export const terminatePostgresBackends = async (databases: readonly string[]): P
       [databases]
     )
     return r.rowCount ?? 0
+  } finally {
+    await client.end()
+  }
+}
+
+/**
+ * Waits until no backend but ours is connected to the database. After a client is killed with
+ * SIGKILL its server backend lives on until it notices, and a COMMIT it had already received still
+ * commits: read the ledger only once those backends are gone, or a batch verified "after" the kill
+ * is counted as neither verified before nor loaded by the next run.
+ */
+export const waitForPostgresBackendsGone = async (database: string, timeoutMs = 30_000): Promise<void> => {
+  const { default: pg } = await import("pg")
+  const client = new pg.Client({ connectionString: `${POSTGRES_SERVER}/postgres` })
+  await client.connect()
+  try {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const r = await client.query<{ n: number }>(
+        "select count(*)::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()",
+        [database]
+      )
+      if (r.rows[0]!.n === 0) return
+      if (Date.now() > deadline) throw new Error(`backends of killed clients still connected to ${database} after ${timeoutMs} ms`)
+      await sleep(50)
+    }
   } finally {
     await client.end()
   }

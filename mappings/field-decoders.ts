@@ -49,9 +49,23 @@ const stripNul = (s: string): string => (s.includes(NUL) ? s.split(NUL).join("")
 export const text: Decoder<string | undefined> = (raw) => {
   const s = asString(raw)
   if (s === undefined) return NONE
-  const cleaned = cleanText(stripNul(s))
-  return cleaned === "" ? NONE : ok(cleaned)
+  let decoded = cleanedTexts.get(s)
+  if (decoded === undefined) {
+    const cleaned = cleanText(stripNul(s))
+    decoded = cleaned === "" ? NONE : ok(cleaned)
+    if (cleanedTexts.size >= CLEANED_TEXT_MEMO_SIZE) cleanedTexts.clear()
+    cleanedTexts.set(s, decoded)
+  }
+  return decoded
 }
+
+/**
+ * Decoded free texts by raw text. Names and labels repeat (an applicant's name on each of their
+ * dossiers, a handful of fixed summaries), and a lookup costs a fraction of `cleanText`. Bounded:
+ * a full memo starts over. The decoded values are immutable, so sharing them is safe.
+ */
+const CLEANED_TEXT_MEMO_SIZE = 1 << 16
+const cleanedTexts = new Map<string, Decoded<string | undefined>>()
 
 /** Optional code-like value (unit codes, usernames, numbers printed on papers): NUL stripped and trimmed only. */
 export const code: Decoder<string | undefined> = (raw) => {

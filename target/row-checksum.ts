@@ -35,6 +35,12 @@ export class ChecksumAccumulator {
     this.lo ^= Number.parseInt(hex.slice(8, 16), 16) | 0
   }
 
+  /** Adds (or removes) a row by the two 32-bit words of its hash (high word first). */
+  xorWords(hi: number, lo: number): void {
+    this.hi ^= hi
+    this.lo ^= lo
+  }
+
   private xorDigest(digest: Buffer): void {
     this.hi ^= digest.readInt32BE(0)
     this.lo ^= digest.readInt32BE(4)

@@ -109,7 +109,7 @@ export const loadBatch = async (input: BatchInput): Promise<BatchOutcome> => {
       )
 
       // Upsert; a data error isolates its row by halving the range (as pgloader does).
-      await mergeRange(session, db, table, 1, acc.staged, async (badSeq, message) => {
+      await mergeRange(session, db, table, 1, acc.staged, loadedBefore, async (badSeq, message) => {
         const row = (await session.query<Record<string, string | null>>(sql`select * from ${sql.id(STAGE)} where seq = ${badSeq}`.compile(db)))[0]!
         const hash = row.row_hash!
         const unit = row.accounting_unit ?? ""
@@ -241,12 +241,20 @@ const castFor = (column: string, kind: ColumnKind) => {
   }
 }
 
-const mergeStatement = (db: Kysely<any>, table: TargetTable, lo: number, hi: number) => {
+/**
+ * Staged rows lo–hi into the target. A range the target held no row of is inserted plainly (its
+ * ids cannot be there: they derive from this range's source keys), which also works while the
+ * table's primary key is deferred (see target/deferred-indexes.ts); otherwise an upsert that
+ * leaves unchanged rows untouched.
+ */
+const mergeStatement = (db: Kysely<any>, table: TargetTable, lo: number, hi: number, upsert: boolean) => {
   const cols = table.columns.map((c) => sql.id(c.name))
   const updatable = table.columns.filter((c) => c.name !== "id")
-  return sql`insert into ${sql.id(table.name)} as t (${sql.join(cols)})
+  const insert = sql`insert into ${sql.id(table.name)} as t (${sql.join(cols)})
     select ${sql.join(table.columns.map((c) => castFor(c.name, c.kind)))}
-    from ${sql.id(STAGE)} s where s.seq between ${lo} and ${hi} and not s.failed
+    from ${sql.id(STAGE)} s where s.seq between ${lo} and ${hi} and not s.failed`
+  if (!upsert) return insert.compile(db)
+  return sql`${insert}
     on conflict (id) do update set ${sql.join(updatable.map((c) => sql`${sql.id(c.name)} = excluded.${sql.id(c.name)}`))}
     where (${sql.join(updatable.map((c) => sql`t.${sql.id(c.name)}`))}) is distinct from (${
     sql.join(updatable.map((c) => sql`excluded.${sql.id(c.name)}`))
@@ -265,12 +273,13 @@ const mergeRange = async (
   table: TargetTable,
   lo: number,
   hi: number,
+  upsert: boolean,
   onBadRow: (seq: number, message: string) => Promise<void>
 ): Promise<void> => {
   if (hi < lo) return
   await session.query({ sql: "savepoint pm_merge", parameters: [] })
   try {
-    await session.query(mergeStatement(db, table, lo, hi))
+    await session.query(mergeStatement(db, table, lo, hi, upsert))
     await session.query({ sql: "release savepoint pm_merge", parameters: [] })
     return
   } catch (error) {
@@ -284,8 +293,8 @@ const mergeRange = async (
     }
   }
   const mid = Math.floor((lo + hi) / 2)
-  await mergeRange(session, db, table, lo, mid, onBadRow)
-  await mergeRange(session, db, table, mid + 1, hi, onBadRow)
+  await mergeRange(session, db, table, lo, mid, upsert, onBadRow)
+  await mergeRange(session, db, table, mid + 1, hi, upsert, onBadRow)
 }
 
 /** Text that PostgreSQL can store: NUL becomes the visible symbol ␀. */

@@ -6,7 +6,7 @@
  * failed rebuild fails the run, so a run never reports success on a target without its indexes.
  */
 import { Effect, Exit } from "effect"
-import type { Kysely } from "kysely"
+import { type Kysely, sql } from "kysely"
 import { deferIndexesIfEmpty, type DeferredIndex, restoreDeferredIndexes } from "../target/deferred-indexes.ts"
 import { describeError, StageFailed } from "./errors.ts"
 import type { ProgressSink } from "./progress-events.ts"
@@ -32,7 +32,14 @@ export const withFirstLoadIndexesDeferred = <A, E, R>(
       Exit.isSuccess(exit) ? Effect.void : Effect.promise(() => restoreDeferredIndexes(db).catch(() => [])))
     const started = Date.now()
     const restored = yield* Effect.tryPromise({
-      try: () => restoreDeferredIndexes(db),
+      try: async () => {
+        const rebuilt = await restoreDeferredIndexes(db)
+        // Fresh statistics for what was just bulk-loaded: the later stages' joins (dedupe, link,
+        // reconciliation against review items) are planned on them; autovacuum may not have
+        // come round yet, and an unanalysed table can turn a hash join into a nested loop.
+        await sql`analyze ${sql.join([...tables.map((t) => sql.table(t)), sql.table("provmerge.review_items"), sql.table("provmerge.rejects")])}`.execute(db)
+        return rebuilt
+      },
       catch: (e) => new StageFailed({ stage: "indexes", cause: `rebuilding the deferred indexes: ${describeError(e)}` })
     })
     const durationMs = Date.now() - started

@@ -23,7 +23,7 @@ import type { MappingContext, TableMapping } from "../mappings/vendor-mapping.ts
 import { checksumSql, type ColumnKind } from "../target/row-checksum.ts"
 import type { TargetTable } from "../target/tables/target-table.ts"
 import type { BatchRow } from "./ledger.ts"
-import { BatchAccumulator, createRowTransformer, type RejectEntry, type UnitRemapper } from "./row-transformer.ts"
+import { BatchAccumulator, createRowTransformer, type RejectEntry, type StagedRow, type UnitRemapper } from "./row-transformer.ts"
 import { copyLineBuilder } from "./copy-lines.ts"
 
 export interface BatchInput {
@@ -83,11 +83,13 @@ export const loadBatch = async (input: BatchInput): Promise<BatchOutcome> => {
     const loadRejects: RejectEntry[] = []
 
     if (!loadedBefore && input.directFirstLoad !== false) {
+      const targetCopyLine = copyLineBuilder(table.columns, "target")
+      const targetLine = (row: StagedRow) => targetCopyLine(row.values) // the row hash is only the staging table's
       await session.query({ sql: "savepoint pm_direct", parameters: [] })
       try {
         await session.copyIn(
           `COPY ${quoteId(table.name)} (${table.columns.map((c) => quoteId(c.name)).join(", ")}) FROM STDIN`,
-          transformedChunks(input, transformer(), acc, copyLineBuilder(table.columns, "target"))
+          transformedChunks(input, transformer(), acc, targetLine)
         )
         await session.query({ sql: "release savepoint pm_direct", parameters: [] })
         path = "direct"
@@ -105,7 +107,7 @@ export const loadBatch = async (input: BatchInput): Promise<BatchOutcome> => {
       const stageLine = copyLineBuilder(table.columns, "staging")
       await session.copyIn(
         `COPY ${STAGE} (seq, row_hash, failed, ${table.columns.map((c) => quoteId(c.name)).join(", ")}) FROM STDIN`,
-        transformedChunks(input, transformer(), acc, (values, hash, seq) => `${seq}\t${hash}\tf\t${stageLine(values)}`)
+        transformedChunks(input, transformer(), acc, (row, seq) => `${seq}\t${row.hash}\tf\t${stageLine(row.values)}`)
       )
 
       // Upsert; a data error isolates its row by halving the range (as pgloader does).
@@ -200,14 +202,14 @@ async function* transformedChunks(
   input: BatchInput,
   transform: ReturnType<typeof createRowTransformer>,
   acc: BatchAccumulator,
-  line: (values: ReadonlyArray<string | null>, hash: string, seq: number) => string
+  line: (row: StagedRow, seq: number) => string
 ): AsyncGenerator<string, void, undefined> {
   const { mapping, batch } = input
   for await (const rows of input.reader.readRange(mapping.table, mapping.key, mapping.columns, { lo: batch.key_lo, hi: batch.key_hi }, input.fetchSize)) {
     let chunk = ""
     for (let i = 0; i < rows.length; i++) {
       const out = transform(rows[i]!, acc)
-      if (out !== undefined) chunk += line(out.values, out.hash, acc.staged)
+      if (out !== undefined) chunk += line(out, acc.staged)
     }
     if (chunk !== "") yield chunk
   }

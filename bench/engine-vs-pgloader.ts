@@ -219,7 +219,12 @@ if (!skip.has("provmerge")) {
       const t = Date.parse(e.time)
       // Rebuilding the indexes deferred for a first load is loading work (pgloader's time includes its index builds).
       if (e.type === "stage" && e.stage === "indexes") {
-        if (e.durationMs !== undefined) intervals.push([t - e.durationMs, t])
+        if (e.durationMs !== undefined) {
+          intervals.push([t - e.durationMs, t])
+          // The rebuild ends a load phase: what follows (consolidation, link) is another stage.
+          account()
+          inStage = true
+        }
         continue
       }
       if (e.type === "stage" && e.stage !== "catalog") {

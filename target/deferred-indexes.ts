@@ -80,7 +80,15 @@ export const restoreDeferredIndexes = async (db: Kysely<any>, table?: string): P
       if (row === undefined) return
       await sql`set local maintenance_work_mem = '128MB'`.execute(tx)
       // The statement is PostgreSQL's own pg_get_indexdef / pg_get_constraintdef text, recorded at deferral.
-      await sql.raw(row.restore_sql).execute(tx)
+      try {
+        await sql.raw(row.restore_sql).execute(tx)
+      } catch (error) {
+        throw new Error(
+          `the index ${p.index_name} of ${p.table_name}, left out while the table was first loaded, cannot be rebuilt ` +
+            `(${(error as Error).message}); it stays recorded in provmerge.deferred_indexes and is tried again when the target is next opened`,
+          { cause: error }
+        )
+      }
       await tx.withSchema("provmerge").deleteFrom("deferred_indexes")
         .where("table_name", "=", p.table_name).where("index_name", "=", p.index_name).execute()
       restored.push({ table: p.table_name, name: p.index_name })

@@ -64,7 +64,7 @@ export const text: Decoder<string | undefined> = (raw) => {
  * dossiers, a handful of fixed summaries), and a lookup costs a fraction of `cleanText`. Bounded:
  * a full memo starts over. The decoded values are immutable, so sharing them is safe.
  */
-const CLEANED_TEXT_MEMO_SIZE = 1 << 16
+const CLEANED_TEXT_MEMO_SIZE = 1 << 15
 const cleanedTexts = new Map<string, Decoded<string | undefined>>()
 
 /** Optional code-like value (unit codes, usernames, numbers printed on papers): NUL stripped and trimmed only. */

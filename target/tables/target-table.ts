@@ -84,7 +84,7 @@ export const recordId = (entity: EntityKind, sourceKey: string): string => deter
  * source) and its applicant (a few dossiers each), so most references were derived before.
  * Bounded: a full memo starts over, so memory stays flat whatever the table size.
  */
-const REFERENCE_MEMO_SIZE = 1 << 17
+const REFERENCE_MEMO_SIZE = 1 << 16
 const referenceMemos = new Map<EntityKind, Map<string, string>>()
 
 /** The target id a reference to another source row points at (null when there is no reference). */

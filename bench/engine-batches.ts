@@ -4,7 +4,10 @@
  * one source (no dedupe, no workbook). For profiling the hot path (`node --cpu-prof ...`).
  *
  *   node bench/engine-batches.ts --job /work/bench-worlds/s52/job.json --source ben-thuy --table ho_so \
- *     --batches 40 --batch-size 5000 --concurrency 2 [--fetch 2000] [--staged]
+ *     --batches 40 --batch-size 5000 --concurrency 2 [--fetch 2000] [--staged] [--defer-indexes]
+ *
+ * --defer-indexes drops the table's secondary indexes first, as `provmerge run` does on a first
+ * load (target/deferred-indexes.ts); their rebuild is timed separately ("rebuildSeconds").
  */
 import { parseArgs } from "node:util"
 import { Effect } from "effect"
@@ -18,6 +21,7 @@ import { planTable } from "../pipelines/plan-batches.ts"
 import { loadJobUnits } from "../pipelines/unit-remapper.ts"
 import { findVendorMapping } from "../mappings/vendors/index.ts"
 import { migrateTarget } from "../target/migrate-target.ts"
+import { deferIndexesIfEmpty, restoreDeferredIndexes } from "../target/deferred-indexes.ts"
 import { targetTables } from "../target/tables/index.ts"
 
 const { values: args } = parseArgs({
@@ -30,6 +34,7 @@ const { values: args } = parseArgs({
     concurrency: { type: "string", default: "2" },
     fetch: { type: "string", default: "1000" },
     staged: { type: "boolean", default: false },
+    "defer-indexes": { type: "boolean", default: false },
     keep: { type: "boolean", default: false },
     target: { type: "string", default: "postgres://postgres@127.0.0.1:5432/pm_bench_engine_batches" }
   }
@@ -42,6 +47,7 @@ await dropDatabaseIfExists(targetLocation)
 await createDatabaseIfMissing(targetLocation)
 const target = await openDatabase(targetLocation, { poolSize: 4 })
 await migrateTarget(target.db)
+if (args["defer-indexes"]) await deferIndexesIfEmpty(target.db, targetTables[mapping.entity].name)
 const units = await loadJobUnits(job.catalog, job.unitHints)
 const reader = await openSourceReader(mapping.system === "tthc" ? source.tthc : source.civilStatus, Number(args.concurrency) + 1)
 await planTable(target.db, reader, source.name, mapping, Number(args["batch-size"]))
@@ -68,10 +74,13 @@ await Promise.all(Array.from({ length: Number(args.concurrency) }, async () => {
 const seconds = (performance.now() - started) / 1000
 const cpu = process.cpuUsage(cpuStart)
 clearInterval(sampler)
+const rebuildStarted = performance.now()
+await restoreDeferredIndexes(target.db)
+const rebuildSeconds = Number(((performance.now() - rebuildStarted) / 1000).toFixed(2))
 console.log(JSON.stringify({
   table: `${source.name}/${mapping.table}`, batches: batches.length, rows, seconds: Number(seconds.toFixed(2)),
   rowsPerSecond: Math.round(rows / seconds), nodeCpuMicrosPerRow: Number(((cpu.user + cpu.system) / rows).toFixed(2)),
-  peakRssMb: Math.round(peakRss / 1e6), paths
+  peakRssMb: Math.round(peakRss / 1e6), paths, rebuildSeconds
 }))
 await reader.close()
 await target.close()

@@ -12,10 +12,14 @@
  * - provmerge: `node bin/provmerge.js run` on a job of only those sources: streams, maps, remaps,
  *   checksums, COPYs into the indexed target, verifies each batch in its transaction; then the
  *   dedupe, link and workbook stages. Its "load" time is the time during which at least one
- *   batch was loading (the union of the batches' intervals), i.e. the run minus those stages.
+ *   batch was loading or deferred indexes were being rebuilt (the union of those intervals), i.e.
+ *   the run minus those stages.
  *
  * Peak RSS of pgloader comes from /usr/bin/time; provmerge's is sampled from /proc every 200 ms,
- * split into "while loading batches" and "in the other stages". The machine is shared: the load
+ * split into "while loading batches" and "in the other stages". CPU per moved row is reported for
+ * each contender and process group: the client (pgloader; mysql + psql; node), the PostgreSQL
+ * backends of its target database and the mysqld threads serving its source databases (see
+ * process-cpu.ts): on 2 shared cores, CPU per row is what decides how fast each can go. The machine is shared: the load
  * average is printed with the results, and only the ratios of one run are meaningful.
  */
 import { execFile, spawn } from "node:child_process"
@@ -23,6 +27,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { loadavg, tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { parseArgs, promisify } from "node:util"
+import { watchServerCpu } from "./process-cpu.ts"
 
 const exec = promisify(execFile)
 const { values: args } = parseArgs({
@@ -54,10 +59,10 @@ const recreate = async (db: string) => {
 const drop = (db: string) => psql("postgres", `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`)
 
 /** Runs a command under /usr/bin/time; wall seconds and peak RSS (MB). */
-const timed = (command: string, onStderrLine?: (line: string) => void): Promise<{ seconds: number; peakRssMb: number; stderr: string }> =>
+const timed = (command: string, onStderrLine?: (line: string) => void): Promise<{ seconds: number; peakRssMb: number; cpuSeconds: number; stderr: string }> =>
   new Promise((resolveRun, reject) => {
     const started = performance.now()
-    const child = spawn("/usr/bin/time", ["-f", "PEAK_RSS_KB=%M", "bash", "-o", "pipefail", "-c", command], { stdio: ["ignore", "ignore", "pipe"] })
+    const child = spawn("/usr/bin/time", ["-f", "PEAK_RSS_KB=%M CPU=%U+%S", "bash", "-o", "pipefail", "-c", command], { stdio: ["ignore", "ignore", "pipe"] })
     let stderr = ""
     let pending = ""
     child.stderr.setEncoding("utf8")
@@ -74,10 +79,20 @@ const timed = (command: string, onStderrLine?: (line: string) => void): Promise<
     child.on("close", (code) => {
       const seconds = (performance.now() - started) / 1000
       const peaks = [...stderr.matchAll(/PEAK_RSS_KB=(\d+)/g)].map((m) => Number(m[1]))
-      if (code !== 0) reject(new Error(`exit ${code}: ${command}\n${stderr.slice(-3000)}`))
-      else resolveRun({ seconds, peakRssMb: Math.round(Math.max(0, ...peaks) / 1024), stderr })
+      if (code !== 0) {
+        reject(new Error(`exit ${code}: ${command}\n${stderr.slice(-3000)}`))
+        return
+      }
+      const cpuSeconds = [...stderr.matchAll(/CPU=([\d.]+)\+([\d.]+)/g)].reduce((a, m) => a + Number(m[1]) + Number(m[2]), 0)
+      resolveRun({ seconds, peakRssMb: Math.round(Math.max(0, ...peaks) / 1024), cpuSeconds, stderr })
     })
   })
+
+/** CPU seconds per process group → µs per moved row, with their sum. */
+const cpuPerRow = (cpu: { client: number; postgres: number; mysqld: number }) => {
+  const us = (s: number) => Number(((s * 1e6) / totalRows).toFixed(1))
+  return { client: us(cpu.client), postgres: us(cpu.postgres), mysqld: us(cpu.mysqld), total: us(cpu.client + cpu.postgres + cpu.mysqld) }
+}
 
 const tables: Array<{ db: string; table: string; rows: number; columns: string[] }> = []
 for (const db of databases) {
@@ -100,22 +115,29 @@ const results: Record<string, unknown> = {
 
 if (!skip.has("pgloader")) {
   await recreate("pm_bench_pgloader")
-  let seconds = 0, peak = 0
+  let seconds = 0, peak = 0, clientCpu = 0
+  const servers = watchServerCpu(["pm_bench_pgloader"], databases)
   for (const db of databases) {
     const r = await timed(`pgloader --no-ssl-cert-verification --dynamic-space-size 4096 mysql://root@127.0.0.1:3306/${db} ${args.pg}/pm_bench_pgloader`)
     if (/heap exhausted|Heap exhausted/i.test(r.stderr)) throw new Error(`pgloader ran out of heap on ${db}`)
     seconds += r.seconds
+    clientCpu += r.cpuSeconds
     peak = Math.max(peak, r.peakRssMb)
   }
+  const cpu = servers.stop()
   const loaded = Number((await psql("pm_bench_pgloader", "select sum(n_live_tup) from pg_stat_user_tables")).trim())
-  results.pgloader = { seconds, rowsPerSecond: Math.round(totalRows / seconds), peakRssMb: peak, rowsInTarget: loaded }
+  results.pgloader = {
+    seconds, rowsPerSecond: Math.round(totalRows / seconds), peakRssMb: peak, rowsInTarget: loaded,
+    cpuMicrosPerRow: cpuPerRow({ client: clientCpu, ...cpu })
+  }
   console.error("pgloader", results.pgloader)
   await drop("pm_bench_pgloader")
 }
 
 if (!skip.has("pipe")) {
   await recreate("pm_bench_pipe")
-  let seconds = 0
+  let seconds = 0, clientCpu = 0
+  const servers = watchServerCpu(["pm_bench_pipe"], databases)
   for (const t of tables) {
     const target = `${t.db}__${t.table}`
     await psql("pm_bench_pipe", `create table ${target} (${t.columns.map((c) => `"${c}" text`).join(", ")})`)
@@ -124,8 +146,10 @@ if (!skip.has("pipe")) {
         `psql -q ${args.pg}/pm_bench_pipe -c "COPY ${target} FROM STDIN WITH (NULL 'NULL')"`
     )
     seconds += r.seconds
+    clientCpu += r.cpuSeconds
   }
-  results.pipe = { seconds, rowsPerSecond: Math.round(totalRows / seconds) }
+  const cpu = servers.stop()
+  results.pipe = { seconds, rowsPerSecond: Math.round(totalRows / seconds), cpuMicrosPerRow: cpuPerRow({ client: clientCpu, ...cpu }) }
   console.error("pipe", results.pipe)
   await drop("pm_bench_pipe")
 }
@@ -151,7 +175,26 @@ if (!skip.has("provmerge")) {
   const child = spawn(process.execPath, [`${root}/bin/provmerge.js`, "run", jobFile, "--target", `${args.pg}/pm_bench_provmerge`, "--log-format", "json"], {
     stdio: ["ignore", "ignore", "pipe"]
   })
+  // CPU of the node process and of the servers for it, split like the RSS samples: loading vs other stages.
+  const servers = watchServerCpu(["pm_bench_provmerge"], databases)
+  let nodeCpu = 0
+  const cpuLoad = { client: 0, postgres: 0, mysqld: 0 }, cpuStages = { client: 0, postgres: 0, mysqld: 0 }
+  let last = { client: 0, postgres: 0, mysqld: 0 }
+  const account = () => {
+    try {
+      const stat = readProc(`/proc/${child.pid}/stat`, "utf8")
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+      nodeCpu = (Number(f[11]) + Number(f[12])) / 100
+    } catch {
+      // the process has ended: its last sample stands
+    }
+    const now = { client: nodeCpu, ...servers.read() }
+    const bucket = inStage ? cpuStages : cpuLoad
+    for (const k of ["client", "postgres", "mysqld"] as const) bucket[k] += now[k] - last[k]
+    last = now
+  }
   const sampler = setInterval(() => {
+    account()
     try {
       const kb = Number(/VmRSS:\s+(\d+)/.exec(readProc(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0)
       if (inStage) peakStages = Math.max(peakStages, kb)
@@ -174,9 +217,26 @@ if (!skip.has("provmerge")) {
       }
       const e = JSON.parse(line) as { type: string; time: string; read?: number; status?: string; durationMs?: number; stage?: string }
       const t = Date.parse(e.time)
-      if (e.type === "stage" && e.stage !== "catalog") inStage = true
-      if (e.type === "planned" || e.type === "batch_retry") inStage = false
+      // Rebuilding the indexes deferred for a first load is loading work (pgloader's time includes its index builds).
+      if (e.type === "stage" && e.stage === "indexes") {
+        if (e.durationMs !== undefined) {
+          intervals.push([t - e.durationMs, t])
+          // The rebuild ends a load phase: what follows (consolidation, link) is another stage.
+          account()
+          inStage = true
+        }
+        continue
+      }
+      if (e.type === "stage" && e.stage !== "catalog") {
+        if (!inStage) account()
+        inStage = true
+      }
+      if (e.type === "planned" || e.type === "batch_retry") {
+        if (inStage) account()
+        inStage = false
+      }
       if (e.type === "batch_finished") {
+        if (inStage) account()
         inStage = false
         intervals.push([t - (e.durationMs ?? 0), t])
         batches++
@@ -187,6 +247,8 @@ if (!skip.has("provmerge")) {
   })
   const code = await new Promise<number | null>((r) => child.on("close", r))
   clearInterval(sampler)
+  servers.stop()
+  account()
   if (code !== 0) throw new Error(`provmerge run exited ${code}: ${tail}`)
   const seconds = (performance.now() - started) / 1000
   // Time during which at least one batch was loading (the union of the batches' intervals).
@@ -208,7 +270,10 @@ if (!skip.has("provmerge")) {
     peakRssMbWhileLoading: Math.round(peakLoad / 1024),
     peakRssMbOtherStages: Math.round(peakStages / 1024),
     concurrency: Number(args.concurrency),
-    batchSize: Number(args["batch-size"])
+    batchSize: Number(args["batch-size"]),
+    // "client" is the node process; the load bucket also holds planning and the index rebuilds.
+    cpuMicrosPerRowWhileLoading: cpuPerRow(cpuLoad),
+    cpuMicrosPerRowOtherStages: cpuPerRow(cpuStages)
   }
   console.error("provmerge", results.provmerge)
   await drop("pm_bench_provmerge")

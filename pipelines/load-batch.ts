@@ -23,7 +23,7 @@ import type { MappingContext, TableMapping } from "../mappings/vendor-mapping.ts
 import { checksumSql, type ColumnKind } from "../target/row-checksum.ts"
 import type { TargetTable } from "../target/tables/target-table.ts"
 import type { BatchRow } from "./ledger.ts"
-import { BatchAccumulator, createRowTransformer, type RejectEntry, type UnitRemapper } from "./row-transformer.ts"
+import { BatchAccumulator, createRowTransformer, type RejectEntry, type StagedRow, type UnitRemapper } from "./row-transformer.ts"
 import { copyLineBuilder } from "./copy-lines.ts"
 
 export interface BatchInput {
@@ -83,11 +83,13 @@ export const loadBatch = async (input: BatchInput): Promise<BatchOutcome> => {
     const loadRejects: RejectEntry[] = []
 
     if (!loadedBefore && input.directFirstLoad !== false) {
+      const targetCopyLine = copyLineBuilder(table.columns, "target")
+      const targetLine = (row: StagedRow) => targetCopyLine(row.values) // the row hash is only the staging table's
       await session.query({ sql: "savepoint pm_direct", parameters: [] })
       try {
         await session.copyIn(
           `COPY ${quoteId(table.name)} (${table.columns.map((c) => quoteId(c.name)).join(", ")}) FROM STDIN`,
-          transformedChunks(input, transformer(), acc, copyLineBuilder(table.columns, "target"))
+          transformedChunks(input, transformer(), acc, targetLine)
         )
         await session.query({ sql: "release savepoint pm_direct", parameters: [] })
         path = "direct"
@@ -105,11 +107,11 @@ export const loadBatch = async (input: BatchInput): Promise<BatchOutcome> => {
       const stageLine = copyLineBuilder(table.columns, "staging")
       await session.copyIn(
         `COPY ${STAGE} (seq, row_hash, failed, ${table.columns.map((c) => quoteId(c.name)).join(", ")}) FROM STDIN`,
-        transformedChunks(input, transformer(), acc, (values, hash, seq) => `${seq}\t${hash}\tf\t${stageLine(values)}`)
+        transformedChunks(input, transformer(), acc, (row, seq) => `${seq}\t${row.hash}\tf\t${stageLine(row.values)}`)
       )
 
       // Upsert; a data error isolates its row by halving the range (as pgloader does).
-      await mergeRange(session, db, table, 1, acc.staged, async (badSeq, message) => {
+      await mergeRange(session, db, table, 1, acc.staged, loadedBefore, async (badSeq, message) => {
         const row = (await session.query<Record<string, string | null>>(sql`select * from ${sql.id(STAGE)} where seq = ${badSeq}`.compile(db)))[0]!
         const hash = row.row_hash!
         const unit = row.accounting_unit ?? ""
@@ -200,14 +202,14 @@ async function* transformedChunks(
   input: BatchInput,
   transform: ReturnType<typeof createRowTransformer>,
   acc: BatchAccumulator,
-  line: (values: ReadonlyArray<string | null>, hash: string, seq: number) => string
+  line: (row: StagedRow, seq: number) => string
 ): AsyncGenerator<string, void, undefined> {
   const { mapping, batch } = input
   for await (const rows of input.reader.readRange(mapping.table, mapping.key, mapping.columns, { lo: batch.key_lo, hi: batch.key_hi }, input.fetchSize)) {
     let chunk = ""
     for (let i = 0; i < rows.length; i++) {
       const out = transform(rows[i]!, acc)
-      if (out !== undefined) chunk += line(out.values, out.hash, acc.staged)
+      if (out !== undefined) chunk += line(out, acc.staged)
     }
     if (chunk !== "") yield chunk
   }
@@ -241,12 +243,20 @@ const castFor = (column: string, kind: ColumnKind) => {
   }
 }
 
-const mergeStatement = (db: Kysely<any>, table: TargetTable, lo: number, hi: number) => {
+/**
+ * Staged rows lo–hi into the target. A range the target held no row of is inserted plainly (its
+ * ids cannot be there: they derive from this range's source keys), which also works while the
+ * table's primary key is deferred (see target/deferred-indexes.ts); otherwise an upsert that
+ * leaves unchanged rows untouched.
+ */
+const mergeStatement = (db: Kysely<any>, table: TargetTable, lo: number, hi: number, upsert: boolean) => {
   const cols = table.columns.map((c) => sql.id(c.name))
   const updatable = table.columns.filter((c) => c.name !== "id")
-  return sql`insert into ${sql.id(table.name)} as t (${sql.join(cols)})
+  const insert = sql`insert into ${sql.id(table.name)} as t (${sql.join(cols)})
     select ${sql.join(table.columns.map((c) => castFor(c.name, c.kind)))}
-    from ${sql.id(STAGE)} s where s.seq between ${lo} and ${hi} and not s.failed
+    from ${sql.id(STAGE)} s where s.seq between ${lo} and ${hi} and not s.failed`
+  if (!upsert) return insert.compile(db)
+  return sql`${insert}
     on conflict (id) do update set ${sql.join(updatable.map((c) => sql`${sql.id(c.name)} = excluded.${sql.id(c.name)}`))}
     where (${sql.join(updatable.map((c) => sql`t.${sql.id(c.name)}`))}) is distinct from (${
     sql.join(updatable.map((c) => sql`excluded.${sql.id(c.name)}`))
@@ -265,12 +275,13 @@ const mergeRange = async (
   table: TargetTable,
   lo: number,
   hi: number,
+  upsert: boolean,
   onBadRow: (seq: number, message: string) => Promise<void>
 ): Promise<void> => {
   if (hi < lo) return
   await session.query({ sql: "savepoint pm_merge", parameters: [] })
   try {
-    await session.query(mergeStatement(db, table, lo, hi))
+    await session.query(mergeStatement(db, table, lo, hi, upsert))
     await session.query({ sql: "release savepoint pm_merge", parameters: [] })
     return
   } catch (error) {
@@ -284,8 +295,8 @@ const mergeRange = async (
     }
   }
   const mid = Math.floor((lo + hi) / 2)
-  await mergeRange(session, db, table, lo, mid, onBadRow)
-  await mergeRange(session, db, table, mid + 1, hi, onBadRow)
+  await mergeRange(session, db, table, lo, mid, upsert, onBadRow)
+  await mergeRange(session, db, table, mid + 1, hi, upsert, onBadRow)
 }
 
 /** Text that PostgreSQL can store: NUL becomes the visible symbol ␀. */
@@ -356,24 +367,21 @@ const replaceUnitReviews = async (
   // Undecided items of this batch that no longer need review go; decided ones are kept with their decision.
   await session.query(sql`delete from provmerge.review_items where batch_id = ${batch.batch_id} and kind = 'unit'
     and decision is null and not (review_key = any(${keys}::text[]))`.compile(db))
-  for (let i = 0; i < items.length; i += 500) {
-    await session.query(db.withSchema("provmerge").insertInto("review_items").values(items.slice(i, i + 500))
-      .onConflict((oc) => oc.column("review_key").doUpdateSet((eb) => ({ payload: eb.ref("excluded.payload"), batch_id: eb.ref("excluded.batch_id") })))
-      .compile())
-  }
+  if (items.length === 0) return 0
+  // One statement over three arrays (a sixth of a dossier batch's rows may need review): binding
+  // seven parameters per item in multi-row VALUES cost more than the COPY of the batch itself.
+  await session.query(sql`insert into provmerge.review_items (review_key, kind, batch_id, source, source_table, source_key, payload)
+    select k, 'unit', ${batch.batch_id}::text, ${source}::text, ${sourceTable}::text, sk, p::jsonb
+    from unnest(${keys}::text[], ${items.map((i) => i.source_key)}::text[], ${items.map((i) => i.payload)}::text[]) as u(k, sk, p)
+    on conflict (review_key) do update set payload = excluded.payload, batch_id = excluded.batch_id`.compile(db))
   return items.length
 }
 
 const replaceBatchUnits = async (session: TargetSession, db: Kysely<any>, batchId: string, acc: BatchAccumulator): Promise<void> => {
   await session.query(db.withSchema("provmerge").deleteFrom("batch_units").where("batch_id", "=", batchId).compile())
-  const rows = [...acc.units].map(([unit, t]) => ({
-    batch_id: batchId,
-    unit,
-    rows_read: t.read,
-    rows_rejected: t.rejected,
-    source_checksum: t.checksum.value
-  }))
-  for (let i = 0; i < rows.length; i += 500) {
-    await session.query(db.withSchema("provmerge").insertInto("batch_units").values(rows.slice(i, i + 500)).compile())
-  }
+  const units = [...acc.units]
+  if (units.length === 0) return
+  await session.query(sql`insert into provmerge.batch_units (batch_id, unit, rows_read, rows_rejected, source_checksum)
+    select ${batchId}::text, u, r, j, c from unnest(${units.map(([u]) => u)}::text[], ${units.map(([, t]) => t.read)}::int[],
+      ${units.map(([, t]) => t.rejected)}::int[], ${units.map(([, t]) => t.checksum.value)}::text[]) as x(u, r, j, c)`.compile(db))
 }

@@ -64,7 +64,25 @@ export class BatchAccumulator {
   }
 }
 
-export type StagedRow = { readonly values: Array<string | null>; readonly hash: string; readonly unit: string }
+/** A row ready for the target: its column texts and its row hash (the first 64 bits of the md5, as two words). */
+export class StagedRow {
+  readonly values: Array<string | null>
+  readonly hi: number
+  readonly lo: number
+  readonly unit: string
+
+  constructor(values: Array<string | null>, hi: number, lo: number, unit: string) {
+    this.values = values
+    this.hi = hi
+    this.lo = lo
+    this.unit = unit
+  }
+
+  /** The row hash as 16 hex digits (the staging table's row_hash, see target/row-checksum.ts). */
+  get hash(): string {
+    return (this.hi >>> 0).toString(16).padStart(8, "0") + (this.lo >>> 0).toString(16).padStart(8, "0")
+  }
+}
 
 export const createRowTransformer = (options: {
   readonly mapping: TableMapping
@@ -133,22 +151,34 @@ export const createRowTransformer = (options: {
       accountingUnit: unitKey,
       unit: answer
     })
-    const hash = rowHash(values)
-    batch.checksum.xorHex(hash)
-    tally.checksum.xorHex(hash)
+    const digest = rowDigest(values)
+    const hi = digestWord(digest, 0)
+    const lo = digestWord(digest, 4)
+    batch.checksum.xorWords(hi, lo)
+    tally.checksum.xorWords(hi, lo)
     batch.staged++
-    return { values, hash, unit: unitKey }
+    return new StagedRow(values, hi, lo, unitKey)
   }
 }
 
 /**
- * The 16-hex-digit row hash of target/row-checksum.ts (md5 of the values joined by U+001F, NULL
- * as \N), with the one-shot `crypto.hash`, which is cheaper per row than a Hash object.
+ * The md5 of target/row-checksum.ts's normalised row text (the values joined by U+001F, NULL as
+ * \N), with the one-shot `crypto.hash` returned as a 16-character "binary" (latin1) string: no Buffer and
+ * no hex text per row, the words are read with charCodeAt.
  */
-export const rowHash = (values: ReadonlyArray<string | null>): string => {
+const rowDigest = (values: ReadonlyArray<string | null>): string => {
   let text = values.length === 0 ? "" : values[0] ?? "\\N"
   for (let i = 1; i < values.length; i++) text += "\u001f" + (values[i] ?? "\\N")
-  return hash("md5", text, "hex").slice(0, 16)
+  return hash("md5", text, "binary")
+}
+
+const digestWord = (d: string, at: number): number =>
+  (d.charCodeAt(at) << 24) | (d.charCodeAt(at + 1) << 16) | (d.charCodeAt(at + 2) << 8) | d.charCodeAt(at + 3)
+
+/** The 16-hex-digit row hash of target/row-checksum.ts for a row's normalised column texts. */
+export const rowHash = (values: ReadonlyArray<string | null>): string => {
+  const d = rowDigest(values)
+  return new StagedRow([], digestWord(d, 0), digestWord(d, 4), "").hash
 }
 
 const NO_UNIT: UnitAnswer = { status: "none", candidates: [] }

@@ -35,6 +35,7 @@ import {
 import type { Job } from "./job-config.ts"
 import { type BatchRow, isDone, listBatches, markFailed, markRunning } from "./ledger.ts"
 import { loadBatch } from "./load-batch.ts"
+import { withFirstLoadIndexesDeferred } from "./first-load-indexes.ts"
 import { planTable } from "./plan-batches.ts"
 import type { ProgressSink } from "./progress-events.ts"
 import { type JobUnits, loadJobUnits } from "./unit-remapper.ts"
@@ -166,7 +167,8 @@ const loadPhase = (env: Environment, entities: readonly EntityKind[]) =>
   Effect.gen(function*() {
     const all = yield* Effect.promise(() => listBatches(env.target.db, { entities }))
     const selected = all.filter((b) => selectBatch(b, env.options))
-    const outcomes = yield* loadBatches(env, selected)
+    const tables = [...new Set(selected.map((b) => targetTables[b.entity].name))]
+    const outcomes = yield* withFirstLoadIndexesDeferred(env.target.db, tables, env.options.progress, loadBatches(env, selected))
     return { outcomes, skipped: all.length - selected.length, touched: new Set(selected.map((b) => b.entity)) } satisfies PhaseOutcome
   })
 

@@ -1,16 +1,97 @@
 /**
  * Target ids derived from source keys (a name-based UUID, as RFC 9562 version 5 does it with
- * SHA-1), so a rerun or a resumed run writes exactly the rows a clean run writes.
+ * SHA-1 over `namespace \0 key`), so a rerun or a resumed run writes exactly the rows a clean run
+ * writes.
  *
- * One-shot `crypto.hash` over `namespace \0 key`: the same digest as a Hash object fed the three
- * parts, at a fraction of the cost (a dossier row derives three ids on the load hot path).
+ * The digest is computed here in plain JavaScript over preallocated buffers: a dossier row
+ * derives three ids on the load hot path, and for keys this short (one or two 64-byte blocks)
+ * the call into OpenSSL, the Buffer it returns and its hex text cost more than the 80 rounds
+ * themselves. The ids are bit-for-bit those of `crypto.hash("sha1", …)` (tested against it), so
+ * targets loaded by earlier versions keep their ids.
  */
-import { hash } from "node:crypto"
 
+const W = new Int32Array(80)
+let block = new Uint8Array(256)
+const encoder = new TextEncoder()
+const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"))
+
+/** The message `namespace \0 key` as UTF-8 in `block`, SHA-1 padded; returns the padded length. */
+const padMessage = (namespace: string, key: string): number => {
+  const n1 = namespace.length
+  const n2 = key.length
+  let n = n1 + 1 + n2
+  if (n * 3 + 72 > block.length) block = new Uint8Array(n * 3 + 136)
+  const b = block
+  let ascii = true
+  for (let i = 0; i < n1; i++) {
+    const c = namespace.charCodeAt(i)
+    if (c > 127) {
+      ascii = false
+      break
+    }
+    b[i] = c
+  }
+  if (ascii) {
+    b[n1] = 0
+    for (let i = 0; i < n2; i++) {
+      const c = key.charCodeAt(i)
+      if (c > 127) {
+        ascii = false
+        break
+      }
+      b[n1 + 1 + i] = c
+    }
+  }
+  if (!ascii) n = encoder.encodeInto(`${namespace}\u0000${key}`, b).written
+  const end = (((n + 8) >> 6) + 1) * 64
+  b[n] = 0x80
+  b.fill(0, n + 1, end - 4)
+  const bits = n * 8
+  b[end - 4] = bits >>> 24
+  b[end - 3] = (bits >>> 16) & 255
+  b[end - 2] = (bits >>> 8) & 255
+  b[end - 1] = bits & 255
+  return end
+}
+
+/** The UUID text of SHA-1(`namespace \0 key`) with the version 5 and variant bits set. */
 export const deterministicId = (namespace: string, key: string): string => {
-  const h = hash("sha1", `${namespace}\u0000${key}`, "buffer")
-  h[6] = (h[6]! & 0x0f) | 0x50
-  h[8] = (h[8]! & 0x3f) | 0x80
-  const hex = h.toString("hex", 0, 16)
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`
+  const end = padMessage(namespace, key)
+  const b = block
+  let h0 = 0x67452301, h1 = 0xefcdab89 | 0, h2 = 0x98badcfe | 0, h3 = 0x10325476, h4 = 0xc3d2e1f0 | 0
+  for (let o = 0; o < end; o += 64) {
+    for (let i = 0; i < 16; i++) {
+      const p = o + 4 * i
+      W[i] = (b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!
+    }
+    for (let i = 16; i < 80; i++) {
+      const x = W[i - 3]! ^ W[i - 8]! ^ W[i - 14]! ^ W[i - 16]!
+      W[i] = (x << 1) | (x >>> 31)
+    }
+    let a = h0, bb = h1, c = h2, d = h3, e = h4, t = 0
+    for (let i = 0; i < 20; i++) {
+      t = (((a << 5) | (a >>> 27)) + ((bb & c) | (~bb & d)) + e + 0x5a827999 + W[i]!) | 0
+      e = d, d = c, c = (bb << 30) | (bb >>> 2), bb = a, a = t
+    }
+    for (let i = 20; i < 40; i++) {
+      t = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e + 0x6ed9eba1 + W[i]!) | 0
+      e = d, d = c, c = (bb << 30) | (bb >>> 2), bb = a, a = t
+    }
+    for (let i = 40; i < 60; i++) {
+      t = (((a << 5) | (a >>> 27)) + ((bb & c) | (bb & d) | (c & d)) + e - 0x70e44324 + W[i]!) | 0
+      e = d, d = c, c = (bb << 30) | (bb >>> 2), bb = a, a = t
+    }
+    for (let i = 60; i < 80; i++) {
+      t = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e - 0x359d3e2a + W[i]!) | 0
+      e = d, d = c, c = (bb << 30) | (bb >>> 2), bb = a, a = t
+    }
+    h0 = (h0 + a) | 0, h1 = (h1 + bb) | 0, h2 = (h2 + c) | 0, h3 = (h3 + d) | 0, h4 = (h4 + e) | 0
+  }
+  // Version 5 in the high nibble of byte 6, variant 10 in the top bits of byte 8.
+  h1 = (h1 & ~0xf000) | 0x5000
+  h2 = (h2 & 0x3fffffff) | 0x80000000
+  return HEX[h0 >>> 24]! + HEX[(h0 >>> 16) & 255]! + HEX[(h0 >>> 8) & 255]! + HEX[h0 & 255]! + "-" +
+    HEX[h1 >>> 24]! + HEX[(h1 >>> 16) & 255]! + "-" + HEX[(h1 >>> 8) & 255]! + HEX[h1 & 255]! + "-" +
+    HEX[h2 >>> 24]! + HEX[(h2 >>> 16) & 255]! + "-" + HEX[(h2 >>> 8) & 255]! + HEX[h2 & 255]! +
+    HEX[h3 >>> 24]! + HEX[(h3 >>> 16) & 255]! + HEX[(h3 >>> 8) & 255]! + HEX[h3 & 255]!
 }

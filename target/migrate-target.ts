@@ -9,17 +9,22 @@ import * as migrationLedger from "./migrations/002-migration-ledger.ts"
 import * as batchRangeIndexes from "./migrations/003-batch-range-indexes.ts"
 import * as successors from "./migrations/004-successors-and-account-merge.ts"
 import * as scanFiles from "./migrations/005-scan-files.ts"
+import * as deferredIndexes from "./migrations/006-deferred-indexes.ts"
+import { restoreDeferredIndexes } from "./deferred-indexes.ts"
 
 const migrations: Record<string, Migration> = {
   "001-unified-system": unifiedSystem,
   "002-migration-ledger": migrationLedger,
   "003-batch-range-indexes": batchRangeIndexes,
   "004-successors-and-account-merge": successors,
-  "005-scan-files": scanFiles
+  "005-scan-files": scanFiles,
+  "006-deferred-indexes": deferredIndexes
 }
 
 export const migrateTarget = async (db: Kysely<any>): Promise<ReadonlyArray<string>> => {
   await db.schema.createSchema("provmerge").ifNotExists().execute()
+  // Indexes a killed run left deferred come back first, so that migrations find the schema whole.
+  await restoreDeferredIndexes(db)
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },

@@ -79,9 +79,27 @@ export const unitValues = (unit: OldUnitRef, context: RowContext): Array<string 
 /** The target id of the row a source key becomes. */
 export const recordId = (entity: EntityKind, sourceKey: string): string => deterministicId(entity, sourceKey)
 
+/**
+ * Ids of referenced rows, remembered per entity: a dossier names its agency (a few dozen per
+ * source) and its applicant (a few dossiers each), so most references were derived before.
+ * Bounded: a full memo starts over, so memory stays flat whatever the table size.
+ */
+const REFERENCE_MEMO_SIZE = 1 << 16
+const referenceMemos = new Map<EntityKind, Map<string, string>>()
+
 /** The target id a reference to another source row points at (null when there is no reference). */
-export const referenceId = (entity: EntityKind, sourceKey: string | undefined): string | null =>
-  sourceKey === undefined || sourceKey === "" ? null : recordId(entity, sourceKey)
+export const referenceId = (entity: EntityKind, sourceKey: string | undefined): string | null => {
+  if (sourceKey === undefined || sourceKey === "") return null
+  let memo = referenceMemos.get(entity)
+  if (memo === undefined) referenceMemos.set(entity, memo = new Map())
+  let id = memo.get(sourceKey)
+  if (id === undefined) {
+    if (memo.size >= REFERENCE_MEMO_SIZE) memo.clear()
+    id = recordId(entity, sourceKey)
+    memo.set(sourceKey, id)
+  }
+  return id
+}
 
 export const orNull = (value: string | undefined | null): string | null =>
   value === undefined || value === null || value === "" ? null : value

@@ -19,7 +19,9 @@ const columns: ReadonlyArray<{ name: string; kind: ColumnKind }> = [
 const rows: Array<Array<string | null>> = [
   ["7d444840-9dc0-11d1-b245-5ffdce74fad2", "Nguyễn Thị Hoà", "1990-02-03", "2024-03-15T08:30:00+07:00", "150000", "t", "chuyen_vien,lanh_dao"],
   ["6ba7b810-9dad-11d1-80b4-00c04fd430c8", "=HYPERLINK(\"x\")", null, "2024-12-31T23:59:59+07:00", null, "f", ""],
-  ["6ba7b811-9dad-11d1-80b4-00c04fd430c8", "tab\there", "2000-01-01", "2025-07-01T00:00:00+07:00", "0", "t", "a"]
+  ["6ba7b811-9dad-11d1-80b4-00c04fd430c8", "tab\there", "2000-01-01", "2025-07-01T00:00:00+07:00", "0", "t", "a"],
+  // Before 1975 Asia/Ho_Chi_Minh was not at +07:00: the wall clock Node wrote must still come back.
+  ["6ba7b812-9dad-11d1-80b4-00c04fd430c8", "Trần Văn Cũ", "1960-06-01", "1960-06-01T08:15:00+07:00", "1", "f", "a"]
 ]
 
 const check = async (handle: DatabaseHandle) => {

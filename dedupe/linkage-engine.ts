@@ -3,8 +3,10 @@
  * prior from deterministic rules) and scoring of every candidate pair. It knows nothing about
  * citizens; the settings object says what to compare.
  *
- * Memory stays bounded: candidate pairs are enumerated twice (once to count and sample, once
- * to score) instead of being stored, and only pairs above a low probability floor are kept.
+ * Memory stays linear in the candidate pairs: the first pass over the blocks keeps each new
+ * candidate pair as two record indices and a rule number (9 bytes), so scoring reads them back
+ * in the same order without enumerating the blocks again; after scoring only pairs above a low
+ * probability floor are kept.
  */
 import { buildBlockIndex, forEachRulePair, ruleCounts, type BlockIndex, type RuleCandidateCount } from "./blocking.ts"
 import {
@@ -148,6 +150,32 @@ const PRIOR_PAIRS = 20
 /** Name of the session that pools every candidate pair when no rule has enough on its own. */
 export const POOLED_SESSION = "all candidate pairs (pooled: no rule had enough pairs on its own)"
 
+/** Growable list of candidate pairs (record indices and the rule that produced them). */
+class CandidateList {
+  a = new Int32Array(1 << 16)
+  b = new Int32Array(1 << 16)
+  r = new Uint8Array(1 << 16)
+  count = 0
+  push(x: number, y: number, rule: number): void {
+    if (this.count === this.a.length) {
+      const n = this.a.length * 2
+      const a = new Int32Array(n)
+      a.set(this.a)
+      this.a = a
+      const b = new Int32Array(n)
+      b.set(this.b)
+      this.b = b
+      const r = new Uint8Array(n)
+      r.set(this.r)
+      this.r = r
+    }
+    this.a[this.count] = x
+    this.b[this.count] = y
+    this.r[this.count] = rule
+    this.count++
+  }
+}
+
 /** Fixed-capacity uniform sample of pairs (reservoir sampling). */
 class PairReservoir {
   readonly a: Int32Array
@@ -260,9 +288,10 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
   const index: BlockIndex = buildBlockIndex(table, size, settings.blockingRules, options.maxBlockSize ?? 5000)
   lap("blocking")
 
-  // Pass 1: count, sample for training, count deterministic matches.
+  // Pass 1: count, sample for training, count deterministic matches, keep the new pairs.
   const R = index.rules.length
   const newCounts = new Array<number>(R).fill(0)
+  const candidates = new CandidateList()
   const perRule = index.rules.map(() => new PairReservoir(strategy === "per-rule" ? emCap : 0, random))
   const single = new PairReservoir(strategy === "single" ? emCap : 0, random)
   let deterministic = 0
@@ -274,6 +303,7 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
       if (strategy === "per-rule") res.offer(a, b)
       if (!isNew) return
       fresh++
+      candidates.push(a, b, r)
       if (strategy === "single") single.offer(a, b)
       for (let d = 0; d < det.length; d++)
         if (det[d]!.holds(table, a, b)) {
@@ -415,14 +445,16 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
   const scorer = compileScorer(settings, model, size)
   const bestWeight = new Float32Array(size).fill(-Infinity)
   const store = new PairStore()
-  for (let r = 0; r < R; r++) {
-    forEachRulePair(index, r, (a, b, isNew) => {
-      if (!isNew) return
-      const w = priorLog2Odds + scorer.bayesFactorLog2(table, a, b)
-      if (w > bestWeight[a]!) bestWeight[a] = w
-      if (w > bestWeight[b]!) bestWeight[b] = w
-      if (w >= keepWeight) store.push(a, b, w, r)
-    })
+  const ca = candidates.a
+  const cb = candidates.b
+  const cr = candidates.r
+  for (let p = 0; p < candidates.count; p++) {
+    const a = ca[p]!
+    const b = cb[p]!
+    const w = priorLog2Odds + scorer.bayesFactorLog2(table, a, b)
+    if (w > bestWeight[a]!) bestWeight[a] = w
+    if (w > bestWeight[b]!) bestWeight[b] = w
+    if (w >= keepWeight) store.push(a, b, w, cr[p]!)
   }
   lap("score")
   return {

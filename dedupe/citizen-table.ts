@@ -153,10 +153,17 @@ export const CMND_WIDTH = 9
 /** The phone digits stored as a number by the table. */
 export const phoneText = (phone: number): string => String(phone).slice(1)
 
+/**
+ * A copy of a string that does not point into a larger one. V8 makes a slice of 13 or more
+ * characters a view of its parent, so keeping a value sliced from a CSV line would keep the
+ * whole file's text alive.
+ */
+const detached = (s: string): string => (s.length < 13 ? s : (" " + s).slice(1))
+
 /** Digits of a phone number in national form (+84 / 84 prefix to 0); undefined when too short. */
 function cleanPhone(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined
-  let d = raw.replace(/\D+/g, "")
+  let d = isDigits(raw, raw.length) ? raw : raw.replace(/\D+/g, "")
   if (d.startsWith("84") && d.length >= 11) d = "0" + d.slice(2)
   return d.length >= 9 ? d : undefined
 }
@@ -213,7 +220,9 @@ export function citizenTableBuilder(): CitizenTableBuilder {
   const tokValues = new Growable(4096)
   const addrOffsets = new Growable()
   const addrValues = new Growable(4096)
-  const updated: number[] = []
+  const updated = new GrowableFloat()
+  // A handful of source names, one string each (not one per record).
+  const sourceNames = new Map<string, string>()
   tokOffsets.push(0)
   addrOffsets.push(0)
   const addressTokensOf: (readonly number[] | undefined)[] = []
@@ -278,10 +287,16 @@ export function citizenTableBuilder(): CitizenTableBuilder {
 
   let i = 0
   const add = (rec: CitizenRecord): void => {
-    seen.set(rec.recordId, i)
-    if (seen.size !== i + 1) throw new Error(`duplicate record id ${JSON.stringify(rec.recordId)}`)
-    recordIds.push(rec.recordId)
-    sources.push(rec.source)
+    const recordId = detached(rec.recordId)
+    seen.set(recordId, i)
+    if (seen.size !== i + 1) throw new Error(`duplicate record id ${JSON.stringify(recordId)}`)
+    recordIds.push(recordId)
+    let source = sourceNames.get(rec.source)
+    if (source === undefined) {
+      source = detached(rec.source)
+      sourceNames.set(source, source)
+    }
+    sources.push(source)
     let recNotes: string[] | undefined
     const n = parseName(rec.fullName)
     col.fullName.push(nv(nm.full, n))
@@ -350,7 +365,7 @@ export function citizenTableBuilder(): CitizenTableBuilder {
     col.commune.push(codes.code(trimmed(rec.communeCode)))
     const phone = cleanPhone(rec.phone)
     col.phone.push(phone === undefined || phone.length > 14 ? -1 : digitsValue("1" + phone))
-    const addrCode = rec.address === undefined || rec.address === "" ? -1 : addresses.code(rec.address.trim())
+    const addrCode = rec.address === undefined || rec.address === "" ? -1 : addresses.code(detached(rec.address.trim()))
     col.address.push(addrCode)
     if (addrCode >= 0) {
       let toks = addressTokensOf[addrCode]
@@ -381,6 +396,13 @@ export function citizenTableBuilder(): CitizenTableBuilder {
   }
   const finish = (): CitizenTable => {
     const size = i
+    // The parsing caches are not part of the table: free them for the phases that follow.
+    byDisplay.clear()
+    rawNames.clear()
+    foldWord.clear()
+    dateCache.clear()
+    sourceNames.clear()
+    addressTokensOf.length = 0
     const surname = col.surname.take()
     const given = col.given.take()
     const surnameFolded = col.surnameFolded.take()
@@ -430,7 +452,7 @@ export function citizenTableBuilder(): CitizenTableBuilder {
       motherFolded: col.motherF.take(),
       motherGivenFolded: col.motherG.take(),
       motherSurnameFolded: col.motherS.take(),
-      updatedAt: Float64Array.from(updated),
+      updatedAt: updated.take(),
       notes
     }
   }

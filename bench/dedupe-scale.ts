@@ -45,7 +45,7 @@ function measure(records: number, mode: "memory" | "csv"): void {
   if (pop !== undefined) res = deduplicate(pop.records)
   else {
     const builder = citizenTableBuilder()
-    parseCitizenCsvInto(readCitizenCsvText(csvPath(records)), (r) => builder.add(r))
+    parseCitizenCsvInto(readCitizenCsvText(csvPath(records)), builder)
     const table = builder.finish()
     res = deduplicateTable(table, {}, performance.now() - t0)
   }

@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from "node:fs"
 import { stringify } from "csv-stringify/sync"
 import { parseBirthDate, parseGender, type CitizenRecord } from "./citizen-record.ts"
+import { DuplicateRecordId, type CitizenTableBuilder } from "./citizen-table.ts"
 import type { DedupeResult } from "./deduplicate.ts"
 
 export const INPUT_COLUMNS = [
@@ -33,11 +34,17 @@ export function parseCitizenCsv(text: string): CitizenCsvRead {
 /**
  * Parses the input CSV handing each record to `sink` as soon as its row is read; rows are not
  * kept, so a million-row file never exists as a million objects. Same errors as parseCitizenCsv.
+ * A table builder as the sink finds repeated record ids itself (its index of them is needed
+ * anyway), so no second set of a million ids is built here.
  */
-export function parseCitizenCsvInto(text: string, sink: (record: CitizenRecord) => void): Omit<CitizenCsvRead, "records"> {
+export function parseCitizenCsvInto(
+  text: string,
+  sink: ((record: CitizenRecord) => void) | CitizenTableBuilder
+): Omit<CitizenCsvRead, "records"> {
   let header = false
   const unreadable: Record<string, number> = {}
-  const seen = new Set<string>()
+  const builder = typeof sink === "function" ? undefined : sink
+  const seen = builder === undefined ? new Set<string>() : undefined
   let r = 0
   // Column positions (-1 when absent), read from the header row.
   let iId = -1, iSource = -1, iCccd = -1, iCmnd = -1, iName = -1, iBirth = -1, iGender = -1, iHometown = -1
@@ -66,8 +73,11 @@ export function parseCitizenCsvInto(text: string, sink: (record: CitizenRecord) 
     }
     const recordId = get(iId)
     if (recordId === undefined) throw new CitizenCsvError(`line ${at + 1}: record_id is empty`)
-    if (seen.has(recordId)) throw new CitizenCsvError(`line ${at + 1}: record_id ${JSON.stringify(recordId)} appears twice`)
-    seen.add(recordId)
+    const repeated = () => new CitizenCsvError(`line ${at + 1}: record_id ${JSON.stringify(recordId)} appears twice`)
+    if (seen !== undefined) {
+      if (seen.has(recordId)) throw repeated()
+      seen.add(recordId)
+    }
     const genderRaw = get(iGender)
     let gender: "M" | "F" | undefined
     if (genderRaw !== undefined) {
@@ -89,7 +99,7 @@ export function parseCitizenCsvInto(text: string, sink: (record: CitizenRecord) 
       }
       if (!ok) unreadable["birth_date"] = (unreadable["birth_date"] ?? 0) + 1
     }
-    sink({
+    const record: CitizenRecord = {
       recordId,
       source: get(iSource) ?? "",
       cccd: get(iCccd),
@@ -104,7 +114,14 @@ export function parseCitizenCsvInto(text: string, sink: (record: CitizenRecord) 
       motherName: get(iMother),
       phone: get(iPhone),
       updatedAt: get(iUpdated)
-    })
+    }
+    if (builder === undefined) (sink as (record: CitizenRecord) => void)(record)
+    else
+      try {
+        builder.add(record)
+      } catch (e) {
+        throw e instanceof DuplicateRecordId ? repeated() : e
+      }
   })
   if (!header) throw new CitizenCsvError("the input CSV is empty (a header row is required)")
   return { unreadable }

@@ -187,9 +187,20 @@ export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTabl
   return builder.finish()
 }
 
+/** Thrown by CitizenTableBuilder.add for a recordId already added. */
+export class DuplicateRecordId extends Error {
+  override readonly name = "DuplicateRecordId"
+  readonly recordId: string
+  constructor(recordId: string) {
+    super(`duplicate record id ${JSON.stringify(recordId)}`)
+    this.recordId = recordId
+  }
+}
+
 /**
  * Builds the table one record at a time, so a caller reading a file can hand each row over
- * and drop it (no array of a million record objects). `add` throws on a duplicate recordId.
+ * and drop it (no array of a million record objects). `add` throws DuplicateRecordId on a
+ * duplicate recordId.
  */
 export interface CitizenTableBuilder {
   add(record: CitizenRecord): void
@@ -289,7 +300,7 @@ export function citizenTableBuilder(): CitizenTableBuilder {
   const add = (rec: CitizenRecord): void => {
     const recordId = detached(rec.recordId)
     seen.set(recordId, i)
-    if (seen.size !== i + 1) throw new Error(`duplicate record id ${JSON.stringify(recordId)}`)
+    if (seen.size !== i + 1) throw new DuplicateRecordId(recordId)
     recordIds.push(recordId)
     let source = sourceNames.get(rec.source)
     if (source === undefined) {

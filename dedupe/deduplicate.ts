@@ -8,7 +8,7 @@ import { citizenSettings, type CitizenSettingsOptions } from "./citizen-settings
 import { buildCitizenTable, type CitizenTable } from "./citizen-table.ts"
 import type { RuleCandidateCount } from "./blocking.ts"
 import { ModelCollapsed, type FellegiSunterModel } from "./fellegi-sunter.ts"
-import { goldenRecord, type MasterRecord } from "./golden-record.ts"
+import { goldenRecord, singleRecordMaster, type MasterRecord } from "./golden-record.ts"
 import { probabilityOf } from "./linkage-engine.ts"
 import type { LinkageOptions } from "./linkage-settings.ts"
 import { explainPair, type FieldContribution } from "./match-explanation.ts"
@@ -156,7 +156,7 @@ export function deduplicateTable(table: CitizenTable, options: DedupeOptions = {
     const s = start[c]!
     const e = start[c + 1]!
     if (e === s) continue
-    const m = goldenRecord(table, Array.from(members.subarray(s, e)))
+    const m = e - s === 1 ? singleRecordMaster(table, members[s]!) : goldenRecord(table, Array.from(members.subarray(s, e)))
     masters.push(m)
     masterIdOf[c] = m.masterId
   }

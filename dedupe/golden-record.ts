@@ -61,9 +61,30 @@ export function masterIdFor(memberRecordIds: readonly string[]): string {
   return "P" + hash64(min)
 }
 
-/** Most frequent value among codes (>= 0); ties resolved by `better` (true when x beats y). */
+/**
+ * Most frequent value among codes (>= 0); ties resolved by `better` (true when x beats y), the
+ * values taken in order of first appearance. A person has a few records: counted by scanning
+ * the list, without a Map per field.
+ */
 function mostFrequent(codes: readonly number[], better: (x: number, y: number) => boolean): number {
-  if (codes.length === 1) return codes[0]! >= 0 ? codes[0]! : -1
+  const n = codes.length
+  if (n === 1) return codes[0]! >= 0 ? codes[0]! : -1
+  if (n <= 32) {
+    let best = -1
+    let bestCount = 0
+    outer: for (let x = 0; x < n; x++) {
+      const c = codes[x]!
+      if (c < 0) continue
+      for (let y = 0; y < x; y++) if (codes[y] === c) continue outer
+      let count = 1
+      for (let y = x + 1; y < n; y++) if (codes[y] === c) count++
+      if (count > bestCount || (count === bestCount && better(c, best))) {
+        best = c
+        bestCount = count
+      }
+    }
+    return best
+  }
   const counts = new Map<number, number>()
   for (const c of codes) if (c >= 0) counts.set(c, (counts.get(c) ?? 0) + 1)
   let best = -1
@@ -86,14 +107,29 @@ const textBetter = (values: readonly string[]) => (x: number, y: number): boolea
   return sx < sy
 }
 
+/** Per list of names, the rank of each (diacritics: 100, plus the number of words), filled as met. */
+const nameScores = new WeakMap<readonly string[], Int16Array>()
+
 /** Name choice: diacritics, then most words, then frequency, then alphabetical. */
 function bestName(values: readonly string[], codes: readonly number[]): number {
   if (codes.length === 1) return codes[0]!
   const present = codes.filter((c) => c >= 0)
   if (present.length === 0) return -1
+  let scores = nameScores.get(values)
+  if (scores === undefined || scores.length < values.length) {
+    scores = new Int16Array(values.length)
+    nameScores.set(values, scores)
+  }
+  const known = scores
   const score = (c: number) => {
-    const s = values[c]!
-    return (hasDiacritics(s) ? 100 : 0) + s.split(" ").length
+    let v = known[c]!
+    if (v === 0) {
+      const s = values[c]!
+      let words = 1
+      for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) === 32) words++
+      v = known[c] = (hasDiacritics(s) ? 100 : 0) + words
+    }
+    return v
   }
   let top = -Infinity
   for (const c of present) top = Math.max(top, score(c))
@@ -101,11 +137,25 @@ function bestName(values: readonly string[], codes: readonly number[]): number {
   return mostFrequent(finalists, (x, y) => y < 0 || values[x]! < values[y]!)
 }
 
+const dateTexts = new Map<number, string>()
+
+/** A full birth date as YYYY-MM-DD (one string per distinct date). */
+function fullDateText(y: number, m: number, d: number): string {
+  const key = y * 10000 + m * 100 + d
+  let s = dateTexts.get(key)
+  if (s === undefined) {
+    s = `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`
+    if (dateTexts.size >= 100_000) dateTexts.clear()
+    dateTexts.set(key, s)
+  }
+  return s
+}
+
 /** A one-record person: its own values, cleaned. */
-function singleRecordMaster(t: CitizenTable, i: number): MasterRecord {
+export function singleRecordMaster(t: CitizenTable, i: number): MasterRecord {
   const id = t.recordIds[i]!
   const out: { -readonly [K in keyof MasterRecord]: MasterRecord[K] } = {
-    masterId: masterIdFor([id]),
+    masterId: "P" + hash64(id),
     memberRecordIds: [id],
     sources: [t.sources[i]!]
   }
@@ -117,8 +167,7 @@ function singleRecordMaster(t: CitizenTable, i: number): MasterRecord {
   if (t.cmnd[i]! >= 0) out.cmnd = idText(t.cmnd[i]!, CMND_WIDTH)
   const y = t.birthYear[i]!
   if (y > 0)
-    out.birthDate =
-      t.birthMonth[i]! > 0 ? `${y}-${String(t.birthMonth[i]).padStart(2, "0")}-${String(t.birthDay[i]).padStart(2, "0")}` : String(y)
+    out.birthDate = t.birthMonth[i]! > 0 ? fullDateText(y, t.birthMonth[i]!, t.birthDay[i]!) : String(y)
   if (t.gender[i] === 1) out.gender = "M"
   else if (t.gender[i] === 2) out.gender = "F"
   if (t.hometown[i]! >= 0) out.hometownCode = t.codes.values[t.hometown[i]!]!
@@ -172,7 +221,7 @@ export function goldenRecord(t: CitizenTable, members: readonly number[]): Maste
       if (xy !== yy) return xy
       return x < y
     })
-    out.birthDate = `${Math.floor(k / 10000)}-${String(Math.floor(k / 100) % 100).padStart(2, "0")}-${String(k % 100).padStart(2, "0")}`
+    out.birthDate = fullDateText(Math.floor(k / 10000), Math.floor(k / 100) % 100, k % 100)
   } else {
     const y = mostFrequent(members.map((i) => (t.birthYear[i]! > 0 ? t.birthYear[i]! : -1)), (x, z) => z < 0 || x === cccdYear || x < z)
     if (y > 0) out.birthDate = String(y)

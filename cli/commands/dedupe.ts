@@ -56,7 +56,7 @@ export const dedupeCommand = Command.make(
           // Rows go straight into the column table: no array of record objects.
           const t0 = performance.now()
           const builder = citizenTableBuilder()
-          const { unreadable } = parseCitizenCsvInto(readCitizenCsvText(flags.input), (r) => builder.add(r))
+          const { unreadable } = parseCitizenCsvInto(readCitizenCsvText(flags.input), builder)
           const table = builder.finish()
           const prepareMs = performance.now() - t0
           const decisions = decisionsPath !== undefined ? csvDecisionStore(decisionsPath).load() : []

@@ -32,7 +32,7 @@ describe("citizen CSV", () => {
       `${HEADER},phone\nA,s1,033190012345,,Nguyễn Thị Hoa,1990-03-07,F,,Thôn 1,,,0912 345 678\n` +
       `B,s2,033190012345,123456789,Nguyen Thi Hoa,1990,F,,,,,+84912345678\nC,s2,,012345678,Trần Văn Nam,1985,M,,,,,\n`
     const builder = citizenTableBuilder()
-    const { unreadable } = parseCitizenCsvInto(text, (r) => builder.add(r))
+    const { unreadable } = parseCitizenCsvInto(text, builder)
     const table = builder.finish()
     expect(unreadable).toEqual({})
     expect(table.size).toBe(3)
@@ -44,6 +44,10 @@ describe("citizen CSV", () => {
     expect(streamed.masters.find((m) => m.memberRecordIds.includes("A"))?.cccd).toBe("033190012345")
     expect(streamed.masters.find((m) => m.memberRecordIds.includes("A"))?.phone).toBe("0912345678")
     expect(() => parseCitizenCsvInto(`${HEADER}\nA,s,,,,,,,,,\nA,s,,,,,,,,,\n`, () => {})).toThrow(/line 3: record_id "A" appears twice/)
+    // A table builder finds the repeated id itself; the message still names the line.
+    expect(() => parseCitizenCsvInto(`${HEADER}\nA,s,,,,,,,,,\nB,s,,,,,,,,,\nA,s,,,,,,,,,\n`, citizenTableBuilder())).toThrow(
+      /line 4: record_id "A" appears twice/
+    )
     expect(() => parseCitizenCsvInto("", () => {})).toThrow(/empty/)
   })
   it("reads quoted values, any line ending and a BOM, and refuses stray quotes", () => {

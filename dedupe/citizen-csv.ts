@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs"
 import { stringify } from "csv-stringify/sync"
-import { parseBirthDate, parseGender, type CitizenRecord } from "./citizen-record.ts"
+import { packedBirthDate, parseBirthDate, parseGender, type CitizenRecord } from "./citizen-record.ts"
 import { DuplicateRecordId, type CitizenTableBuilder } from "./citizen-table.ts"
 import type { DedupeResult } from "./deduplicate.ts"
 
@@ -91,7 +91,7 @@ export function parseCitizenCsvInto(
     }
     const birthRaw = get(iBirth)
     if (birthRaw !== undefined) {
-      let ok = dateReadable.get(birthRaw)
+      let ok = birthRaw.length === 10 && birthRaw.charCodeAt(4) === 45 ? packedBirthDate(birthRaw) > 0 : dateReadable.get(birthRaw)
       if (ok === undefined) {
         ok = parseBirthDate(birthRaw) !== undefined
         if (dateReadable.size >= 200_000) dateReadable.clear()

@@ -5,7 +5,7 @@
  */
 import { foldKey, hasDiacritics } from "../text/vietnamese.ts"
 import { cleanCitizenIds, isConsistentCccd, validateCccd } from "./citizen-id.ts"
-import { parseBirthDate, type CitizenRecord } from "./citizen-record.ts"
+import { packedBirthDate, type CitizenRecord } from "./citizen-record.ts"
 import { Interner } from "./linkage-settings.ts"
 import { nameTokens, splitNameTokens } from "./person-name.ts"
 
@@ -102,14 +102,18 @@ class Growable {
     }
     this.data[this.length++] = v
   }
+  /** The values (the buffer itself when it is exactly full: a presized column is not copied). */
   take(): Int32Array {
-    return this.data.slice(0, this.length)
+    return this.length === this.data.length ? this.data : this.data.slice(0, this.length)
   }
 }
 
 class GrowableFloat {
-  data = new Float64Array(1024)
+  data: Float64Array
   length = 0
+  constructor(capacity = 1024) {
+    this.data = new Float64Array(capacity)
+  }
   push(v: number): void {
     if (this.length === this.data.length) {
       const d = new Float64Array(this.data.length * 2)
@@ -119,7 +123,7 @@ class GrowableFloat {
     this.data[this.length++] = v
   }
   take(): Float64Array {
-    return this.data.slice(0, this.length)
+    return this.length === this.data.length ? this.data : this.data.slice(0, this.length)
   }
 }
 
@@ -182,7 +186,7 @@ function frequencies(codes: Int32Array, size: number): Float64Array {
 
 /** Builds the table. Throws when two records share a recordId. */
 export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTable {
-  const builder = citizenTableBuilder()
+  const builder = citizenTableBuilder(Array.isArray(records) ? records.length : 0)
   for (const rec of records) builder.add(rec)
   return builder.finish()
 }
@@ -207,7 +211,12 @@ export interface CitizenTableBuilder {
   finish(): CitizenTable
 }
 
-export function citizenTableBuilder(): CitizenTableBuilder {
+/**
+ * `expectedRecords` (when known) sizes the columns up front, so they are neither regrown nor
+ * copied: fewer large allocations, fewer garbage collections over a caller's records.
+ */
+export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
+  const cap = Math.max(1024, expectedRecords)
   const words = new Interner()
   const folded = new Interner()
   const codes = new Interner()
@@ -219,19 +228,19 @@ export function citizenTableBuilder(): CitizenTableBuilder {
   const dateCache = new Map<string, number>()
   const notes = new Map<number, string[]>()
   const col = {
-    fullName: new Growable(), fullNameFolded: new Growable(), surname: new Growable(), surnameFolded: new Growable(),
-    middle: new Growable(), middleFolded: new Growable(), given: new Growable(), givenFolded: new Growable(),
-    middleInitial: new Growable(), nameDia: new Growable(), year: new Growable(), month: new Growable(), day: new Growable(),
-    gender: new Growable(), cccd: new GrowableFloat(), cmnd: new GrowableFloat(), cccdValid: new Growable(), cccdPrefix: new Growable(),
-    hometown: new Growable(), commune: new Growable(), phone: new GrowableFloat(), address: new Growable(),
-    father: new Growable(), fatherF: new Growable(), fatherG: new Growable(), fatherS: new Growable(),
-    mother: new Growable(), motherF: new Growable(), motherG: new Growable(), motherS: new Growable()
+    fullName: new Growable(cap), fullNameFolded: new Growable(cap), surname: new Growable(cap), surnameFolded: new Growable(cap),
+    middle: new Growable(cap), middleFolded: new Growable(cap), given: new Growable(cap), givenFolded: new Growable(cap),
+    middleInitial: new Growable(cap), nameDia: new Growable(cap), year: new Growable(cap), month: new Growable(cap), day: new Growable(cap),
+    gender: new Growable(cap), cccd: new GrowableFloat(cap), cmnd: new GrowableFloat(cap), cccdValid: new Growable(cap), cccdPrefix: new Growable(cap),
+    hometown: new Growable(cap), commune: new Growable(cap), phone: new GrowableFloat(cap), address: new Growable(cap),
+    father: new Growable(cap), fatherF: new Growable(cap), fatherG: new Growable(cap), fatherS: new Growable(cap),
+    mother: new Growable(cap), motherF: new Growable(cap), motherG: new Growable(cap), motherS: new Growable(cap)
   }
-  const tokOffsets = new Growable()
+  const tokOffsets = new Growable(cap + 1)
   const tokValues = new Growable(4096)
-  const addrOffsets = new Growable()
+  const addrOffsets = new Growable(cap + 1)
   const addrValues = new Growable(4096)
-  const updated = new GrowableFloat()
+  const updated = new GrowableFloat(cap)
   // A handful of source names, one string each (not one per record).
   const sourceNames = new Map<string, string>()
   tokOffsets.push(0)
@@ -326,13 +335,16 @@ export function citizenTableBuilder(): CitizenTableBuilder {
     // Birth date, packed as YYYYMMDD (MMDD = 0 for a year alone, -1 unreadable), cached by raw text.
     let packed = 0
     if (rec.birthDate !== undefined && rec.birthDate !== "") {
-      let hit = dateCache.get(rec.birthDate)
-      if (hit === undefined) {
-        const p = parseBirthDate(rec.birthDate)
-        hit = p === undefined ? (trimmed(rec.birthDate) === undefined ? 0 : -1) : p.year * 10000 + p.month * 100 + p.day
-        dateCache.set(rec.birthDate, hit)
+      const raw = rec.birthDate
+      if (raw.length === 10 && raw.charCodeAt(4) === 45) packed = packedBirthDate(raw)
+      else {
+        let hit = dateCache.get(raw)
+        if (hit === undefined) {
+          hit = packedBirthDate(raw)
+          dateCache.set(raw, hit)
+        }
+        packed = hit
       }
-      packed = hit
     }
     if (packed < 0) (recNotes ??= []).push("birth_date_unreadable")
     const year = packed > 0 ? Math.floor(packed / 10000) : 0

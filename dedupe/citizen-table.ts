@@ -9,6 +9,75 @@ import { packedBirthDate, type CitizenRecord } from "./citizen-record.ts"
 import { Interner } from "./linkage-settings.ts"
 import { nameTokens, splitNameTokens } from "./person-name.ts"
 
+/** Row index by record id. */
+export interface RecordIndex {
+  get(recordId: string): number | undefined
+  readonly size: number
+}
+
+/**
+ * Record id -> row index as an open-addressing table over the ids already kept in row order:
+ * two typed arrays instead of a Map of a million entries (no rehashed backing store in the
+ * heap for the collector to trace and copy).
+ */
+class RecordIdIndex implements RecordIndex {
+  private slots = new Int32Array(1 << 12).fill(-1)
+  private hashes = new Int32Array(1 << 12)
+  size = 0
+  private readonly ids: readonly string[]
+  constructor(ids: readonly string[]) {
+    this.ids = ids
+  }
+  private static hash(s: string): number {
+    let h = 0x811c9dc5 ^ s.length
+    for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193)
+    h ^= h >>> 15
+    return Math.imul(h, 0x85ebca6b) ^ (h >>> 13)
+  }
+  get(recordId: string): number | undefined {
+    const h = RecordIdIndex.hash(recordId)
+    const mask = this.slots.length - 1
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const row = this.slots[slot]!
+      if (row < 0) return undefined
+      if (this.hashes[slot] === h && this.ids[row] === recordId) return row
+    }
+  }
+  /** Adds ids[row]; false when that id is already in. */
+  add(row: number): boolean {
+    const id = this.ids[row]!
+    if (this.size * 2 >= this.slots.length) this.grow()
+    const h = RecordIdIndex.hash(id)
+    const mask = this.slots.length - 1
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const r = this.slots[slot]!
+      if (r < 0) {
+        this.slots[slot] = row
+        this.hashes[slot] = h
+        this.size++
+        return true
+      }
+      if (this.hashes[slot] === h && this.ids[r] === id) return false
+    }
+  }
+  private grow(): void {
+    const oldSlots = this.slots
+    const oldHashes = this.hashes
+    this.slots = new Int32Array(oldSlots.length * 2).fill(-1)
+    this.hashes = new Int32Array(oldSlots.length * 2)
+    const mask = this.slots.length - 1
+    for (let k = 0; k < oldSlots.length; k++) {
+      const row = oldSlots[k]!
+      if (row < 0) continue
+      const h = oldHashes[k]!
+      let slot = h & mask
+      while (this.slots[slot]! >= 0) slot = (slot + 1) & mask
+      this.slots[slot] = row
+      this.hashes[slot] = h
+    }
+  }
+}
+
 /** A list of integer lists in two arrays (offsets, values). */
 export interface IntLists {
   readonly offsets: Int32Array
@@ -19,7 +88,7 @@ export interface CitizenTable {
   readonly size: number
   readonly recordIds: readonly string[]
   /** recordId -> row index. */
-  readonly indexOf: ReadonlyMap<string, number>
+  readonly indexOf: RecordIndex
   readonly sources: readonly string[]
   /** Display-form names and name parts (NFC, canonical tones, capitalised words). */
   readonly words: Interner
@@ -224,7 +293,7 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
   const addressWords = new Interner()
   const recordIds: string[] = []
   const sources: string[] = []
-  const seen = new Map<string, number>()
+  const seen = new RecordIdIndex(recordIds)
   const dateCache = new Map<string, number>()
   const notes = new Map<number, string[]>()
   const col = {
@@ -308,9 +377,11 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
   let i = 0
   const add = (rec: CitizenRecord): void => {
     const recordId = detached(rec.recordId)
-    seen.set(recordId, i)
-    if (seen.size !== i + 1) throw new DuplicateRecordId(recordId)
     recordIds.push(recordId)
+    if (!seen.add(i)) {
+      recordIds.pop()
+      throw new DuplicateRecordId(recordId)
+    }
     let source = sourceNames.get(rec.source)
     if (source === undefined) {
       source = detached(rec.source)

@@ -5,7 +5,7 @@
 import { Effect } from "effect"
 import type { CitizenRecord, ReviewDecision } from "./citizen-record.ts"
 import { citizenSettings, type CitizenSettingsOptions } from "./citizen-settings.ts"
-import { buildCitizenTable, type CitizenTable } from "./citizen-table.ts"
+import { buildCitizenTable, type CitizenTable, type RecordIndex } from "./citizen-table.ts"
 import type { RuleCandidateCount } from "./blocking.ts"
 import { ModelCollapsed, type FellegiSunterModel } from "./fellegi-sunter.ts"
 import { goldenRecord, singleRecordMaster, type MasterRecord } from "./golden-record.ts"
@@ -245,7 +245,7 @@ export function deduplicateTable(table: CitizenTable, options: DedupeOptions = {
 function explainRecords(
   table: CitizenTable,
   recordIds: readonly string[],
-  indexOf: ReadonlyMap<string, number>,
+  indexOf: RecordIndex,
   explain: (a: number, b: number) => RecordPairExplanation,
   pairs: { a: Int32Array; b: Int32Array; count: number }
 ): RecordPairExplanation[] {

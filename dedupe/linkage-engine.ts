@@ -152,10 +152,17 @@ export const POOLED_SESSION = "all candidate pairs (pooled: no rule had enough p
 
 /** Growable list of candidate pairs (record indices and the rule that produced them). */
 class CandidateList {
-  a = new Int32Array(1 << 16)
-  b = new Int32Array(1 << 16)
-  r = new Uint8Array(1 << 16)
+  a: Int32Array
+  b: Int32Array
+  r: Uint8Array
   count = 0
+  /** `capacity`: an upper bound when one is known (one allocation, no regrowing). */
+  constructor(capacity: number) {
+    const n = Math.max(1024, capacity)
+    this.a = new Int32Array(n)
+    this.b = new Int32Array(n)
+    this.r = new Uint8Array(n)
+  }
   push(x: number, y: number, rule: number): void {
     if (this.count === this.a.length) {
       const n = this.a.length * 2
@@ -291,7 +298,8 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
   // Pass 1: count, sample for training, count deterministic matches, keep the new pairs.
   const R = index.rules.length
   const newCounts = new Array<number>(R).fill(0)
-  const candidates = new CandidateList()
+  // Every rule's own pairs bound the new ones from above: one allocation of the right order.
+  const candidates = new CandidateList(Math.min(index.rules.reduce((s, rule) => s + rule.rawPairs, 0), 1 << 28))
   const perRule = index.rules.map(() => new PairReservoir(strategy === "per-rule" ? emCap : 0, random))
   const single = new PairReservoir(strategy === "single" ? emCap : 0, random)
   let deterministic = 0

@@ -273,6 +273,21 @@ function randomPairs(size: number, wanted: number, random: () => number): { a: I
   return { a, b, count: wanted }
 }
 
+/** The same pairs ordered by their first record (counting sort). */
+function pairsByFirstRecord(pairs: { a: Int32Array; b: Int32Array; count: number }, size: number): { a: Int32Array; b: Int32Array } {
+  const start = new Int32Array(size + 1)
+  for (let p = 0; p < pairs.count; p++) start[pairs.a[p]! + 1]!++
+  for (let i = 0; i < size; i++) start[i + 1]! += start[i]!
+  const a = new Int32Array(pairs.count)
+  const b = new Int32Array(pairs.count)
+  for (let p = 0; p < pairs.count; p++) {
+    const k = start[pairs.a[p]!]!++
+    a[k] = pairs.a[p]!
+    b[k] = pairs.b[p]!
+  }
+  return { a, b }
+}
+
 /**
  * Runs blocking, training and scoring. Throws ModelCollapsed when training cannot produce a
  * sound model.
@@ -327,7 +342,10 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
   // u from random pairs.
   const provisional = compileScorer(settings, { comparisons: [] }, size)
   const rp = randomPairs(size, options.uSampleSize ?? 400_000, random)
-  const uSample = levelsOf(table, provisional, C, rp.a, rp.b, rp.count)
+  // u only counts levels, so the pairs can be compared in any order: by first record, which
+  // reads the table's columns front to back for one side of every pair.
+  const byFirst = pairsByFirstRecord(rp, size)
+  const uSample = levelsOf(table, provisional, C, byFirst.a, byFirst.b, rp.count)
   const u = uFromCounts(comps, uSample)
   lap("estimate_u")
 

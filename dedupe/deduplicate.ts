@@ -8,7 +8,7 @@ import { citizenSettings, type CitizenSettingsOptions } from "./citizen-settings
 import { buildCitizenTable, type CitizenTable, type RecordIndex } from "./citizen-table.ts"
 import type { RuleCandidateCount } from "./blocking.ts"
 import { ModelCollapsed, type FellegiSunterModel } from "./fellegi-sunter.ts"
-import { goldenRecord, singleRecordMaster, type MasterRecord } from "./golden-record.ts"
+import { goldenRecord, masterIdOfSmallest, singleRecordMaster, type MasterRecord } from "./golden-record.ts"
 import { probabilityOf } from "./linkage-engine.ts"
 import type { LinkageOptions } from "./linkage-settings.ts"
 import { explainPair, type FieldContribution } from "./match-explanation.ts"
@@ -85,6 +85,7 @@ export interface DedupeStats {
 
 export interface DedupeResult {
   readonly assignments: readonly Assignment[]
+  /** The golden records, one per person; built on first access (the crosswalk does not need them). */
   readonly masters: readonly MasterRecord[]
   readonly reviewPairs: readonly ReviewPair[]
   readonly ruleCounts: readonly RuleCandidateCount[]
@@ -150,17 +151,35 @@ export function deduplicateTable(table: CitizenTable, options: DedupeOptions = {
   const fill = start.slice(0, n)
   const members = new Int32Array(n)
   for (let i = 0; i < n; i++) members[fill[cluster[i]!]!++] = i
-  const masters: MasterRecord[] = []
+  // Master ids now (from each person's smallest record id); the golden records when first asked
+  // for (the crosswalk alone does not need them).
   const masterIdOf = new Array<string>(n)
+  let persons = 0
   for (let c = 0; c < n; c++) {
     const s = start[c]!
     const e = start[c + 1]!
     if (e === s) continue
-    const m = e - s === 1 ? singleRecordMaster(table, members[s]!) : goldenRecord(table, Array.from(members.subarray(s, e)))
-    masters.push(m)
-    masterIdOf[c] = m.masterId
+    persons++
+    let smallest = table.recordIds[members[s]!]!
+    for (let k = s + 1; k < e; k++) {
+      const id = table.recordIds[members[k]!]!
+      if (id < smallest) smallest = id
+    }
+    masterIdOf[c] = masterIdOfSmallest(smallest)
   }
-  const tGolden = Math.round(performance.now() - t1)
+  let masters: MasterRecord[] | undefined
+  const goldenRecords = (): MasterRecord[] => {
+    if (masters !== undefined) return masters
+    const built: MasterRecord[] = []
+    for (let c = 0; c < n; c++) {
+      const s = start[c]!
+      const e = start[c + 1]!
+      if (e === s) continue
+      built.push(e - s === 1 ? singleRecordMaster(table, members[s]!) : goldenRecord(table, Array.from(members.subarray(s, e))))
+    }
+    return (masters = built)
+  }
+  const tMasterIds = Math.round(performance.now() - t1)
 
   const reviewWeight = new Float32Array(n).fill(-Infinity)
   const reviewPairs: ReviewPair[] = clustering.reviewPairs.map((r) => {
@@ -218,7 +237,9 @@ export function deduplicateTable(table: CitizenTable, options: DedupeOptions = {
   for (const list of table.notes.values()) for (const note of list) cleaningNotes[note] = (cleaningNotes[note] ?? 0) + 1
   return {
     assignments,
-    masters,
+    get masters() {
+      return goldenRecords()
+    },
     reviewPairs,
     ruleCounts: run.ruleCounts,
     candidatePairs: run.candidatePairs,
@@ -227,7 +248,7 @@ export function deduplicateTable(table: CitizenTable, options: DedupeOptions = {
     explanations,
     stats: {
       records: n,
-      persons: masters.length,
+      persons,
       mergedRecords: merged,
       reviewRecords: review,
       reviewPairs: reviewPairs.length,
@@ -237,7 +258,7 @@ export function deduplicateTable(table: CitizenTable, options: DedupeOptions = {
       decisionsUnknownRecords: unknown,
       cleaningNotes
     },
-    timingsMs: { prepare: tPrepare, ...linked.timingsMs, golden_records: tGolden, total: Math.round(performance.now() - t0) }
+    timingsMs: { prepare: tPrepare, ...linked.timingsMs, master_ids: tMasterIds, total: Math.round(performance.now() - t0) }
   }
 }
 

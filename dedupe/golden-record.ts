@@ -58,8 +58,11 @@ function hash64(s: string): string {
 export function masterIdFor(memberRecordIds: readonly string[]): string {
   let min = memberRecordIds[0]!
   for (const id of memberRecordIds) if (id < min) min = id
-  return "P" + hash64(min)
+  return masterIdOfSmallest(min)
 }
+
+/** The master id of a person whose smallest record id is `smallestRecordId`. */
+export const masterIdOfSmallest = (smallestRecordId: string): string => "P" + hash64(smallestRecordId)
 
 /** How a tie between two equally frequent values is broken (see mostFrequent). */
 const Tie = {
@@ -205,7 +208,7 @@ function fullDateText(y: number, m: number, d: number): string {
 export function singleRecordMaster(t: CitizenTable, i: number): MasterRecord {
   const id = t.recordIds[i]!
   const out: { -readonly [K in keyof MasterRecord]: MasterRecord[K] } = {
-    masterId: "P" + hash64(id),
+    masterId: masterIdOfSmallest(id),
     memberRecordIds: [id],
     sources: [t.sources[i]!]
   }
@@ -237,7 +240,7 @@ export function goldenRecord(t: CitizenTable, members: readonly number[]): Maste
   const sources: string[] = []
   for (const i of members) if (!sources.includes(t.sources[i]!)) sources.push(t.sources[i]!)
   const out: { -readonly [K in keyof MasterRecord]: MasterRecord[K] } = {
-    masterId: "P" + hash64(ids[0]!),
+    masterId: masterIdOfSmallest(ids[0]!),
     memberRecordIds: ids,
     sources: sources.sort()
   }

@@ -368,7 +368,7 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
       }
       byDisplay.set(display, id)
     }
-    if (rawNames.size >= 300_000) rawNames.clear()
+    if (rawNames.size >= 1_000_000) rawNames.clear()
     rawNames.set(raw, id)
     return id
   }

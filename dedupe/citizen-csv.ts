@@ -2,11 +2,12 @@
  * The CSV face of deduplication, used by `provmerge dedupe`: reads citizen records, writes the
  * crosswalk (record_id, master_id, status, score), the review pairs and the golden records.
  */
-import { readFileSync, writeFileSync } from "node:fs"
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs"
 import { stringify } from "csv-stringify/sync"
 import { packedBirthDate, parseBirthDate, parseGender, type CitizenRecord } from "./citizen-record.ts"
 import { DuplicateRecordId, type CitizenTableBuilder } from "./citizen-table.ts"
-import type { DedupeResult } from "./deduplicate.ts"
+import type { Assignment, DedupeResult } from "./deduplicate.ts"
+import type { MasterRecord } from "./golden-record.ts"
 
 export const INPUT_COLUMNS = [
   "record_id", "source", "cccd", "cmnd", "full_name", "birth_date", "gender", "hometown_code", "address", "father_name", "mother_name"
@@ -255,11 +256,16 @@ export function readCitizenCsv(path: string): CitizenCsvRead {
 }
 
 /** The crosswalk: record_id,master_id,status,score. */
+const ASSIGNMENT_COLUMNS = ["record_id", "master_id", "status", "score"]
+const assignmentRow = (a: Assignment): string[] => [a.recordId, a.masterId, a.status, a.score.toFixed(6)]
+
 export function formatAssignmentsCsv(result: DedupeResult): string {
-  return stringify(
-    result.assignments.map((a) => [a.recordId, a.masterId, a.status, a.score.toFixed(6)]),
-    { header: true, columns: ["record_id", "master_id", "status", "score"] }
-  )
+  return stringify(result.assignments.map(assignmentRow), { header: true, columns: ASSIGNMENT_COLUMNS })
+}
+
+/** The same file as formatAssignmentsCsv, written in chunks (no string of the whole crosswalk). */
+export function writeAssignmentsCsv(path: string, result: DedupeResult): void {
+  writeCsvInChunks(path, result.assignments, ASSIGNMENT_COLUMNS, assignmentRow)
 }
 
 /** Review pairs with the per-field breakdown as "field=level label (weight)". */
@@ -282,17 +288,37 @@ export function formatReviewPairsCsv(result: DedupeResult): string {
   )
 }
 
+const MASTER_COLUMNS = [
+  "master_id", "full_name", "birth_date", "gender", "cccd", "cmnd", "hometown_code", "commune_code", "address", "father_name", "mother_name", "phone", "record_ids"
+]
+const masterRow = (m: MasterRecord): string[] => [
+  m.masterId, m.fullName ?? "", m.birthDate ?? "", m.gender ?? "", m.cccd ?? "", m.cmnd ?? "", m.hometownCode ?? "",
+  m.communeCode ?? "", m.address ?? "", m.fatherName ?? "", m.motherName ?? "", m.phone ?? "", m.memberRecordIds.join(" ")
+]
+
 export function formatMastersCsv(result: DedupeResult): string {
-  return stringify(
-    result.masters.map((m) => [
-      m.masterId, m.fullName ?? "", m.birthDate ?? "", m.gender ?? "", m.cccd ?? "", m.cmnd ?? "", m.hometownCode ?? "",
-      m.communeCode ?? "", m.address ?? "", m.fatherName ?? "", m.motherName ?? "", m.phone ?? "", m.memberRecordIds.join(" ")
-    ]),
-    {
-      header: true,
-      columns: ["master_id", "full_name", "birth_date", "gender", "cccd", "cmnd", "hometown_code", "commune_code", "address", "father_name", "mother_name", "phone", "record_ids"]
+  return stringify(result.masters.map(masterRow), { header: true, columns: MASTER_COLUMNS })
+}
+
+/** The same file as formatMastersCsv, written in chunks (no string of every golden record). */
+export function writeMastersCsv(path: string, result: DedupeResult): void {
+  writeCsvInChunks(path, result.masters, MASTER_COLUMNS, masterRow)
+}
+
+/** Writes a CSV with a header row, a few thousand rows at a time. */
+function writeCsvInChunks<T>(path: string, items: readonly T[], columns: string[], row: (item: T) => string[]): void {
+  const fd = openSync(path, "w")
+  try {
+    if (items.length === 0) writeSync(fd, stringify([], { header: true, columns }))
+    const CHUNK = 10_000
+    for (let k = 0; k < items.length; k += CHUNK) {
+      const rows: string[][] = []
+      for (let j = k; j < Math.min(items.length, k + CHUNK); j++) rows.push(row(items[j]!))
+      writeSync(fd, stringify(rows, { header: k === 0, columns }))
     }
-  )
+  } finally {
+    closeSync(fd)
+  }
 }
 
 export function writeText(path: string, text: string): void {

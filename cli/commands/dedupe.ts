@@ -8,11 +8,11 @@ import { Effect } from "effect"
 import { Command, Flag } from "effect/cli"
 import {
   CitizenCsvError,
-  formatAssignmentsCsv,
-  formatMastersCsv,
   formatReviewPairsCsv,
   parseCitizenCsvInto,
   readCitizenCsvText,
+  writeAssignmentsCsv,
+  writeMastersCsv,
   writeText
 } from "../../dedupe/citizen-csv.ts"
 import { citizenTableBuilder } from "../../dedupe/citizen-table.ts"
@@ -76,11 +76,11 @@ export const dedupeCommand = Command.make(
       const { res } = result
       yield* Effect.try({
         try: () => {
-          writeText(flags.output, formatAssignmentsCsv(res))
+          writeAssignmentsCsv(flags.output, res)
           const review = optionValue(flags.review)
           if (review !== undefined) writeText(review, formatReviewPairsCsv(res))
           const masters = optionValue(flags.masters)
-          if (masters !== undefined) writeText(masters, formatMastersCsv(res))
+          if (masters !== undefined) writeMastersCsv(masters, res)
           const model = optionValue(flags.model)
           if (model !== undefined)
             writeText(model, JSON.stringify({ model: res.model, thresholds: res.thresholds, candidatePairs: res.ruleCounts, stats: res.stats }, null, 2))

@@ -167,18 +167,7 @@ export function deduplicateTable(table: CitizenTable, options: DedupeOptions = {
     }
     masterIdOf[c] = masterIdOfSmallest(smallest)
   }
-  let masters: MasterRecord[] | undefined
-  const goldenRecords = (): MasterRecord[] => {
-    if (masters !== undefined) return masters
-    const built: MasterRecord[] = []
-    for (let c = 0; c < n; c++) {
-      const s = start[c]!
-      const e = start[c + 1]!
-      if (e === s) continue
-      built.push(e - s === 1 ? singleRecordMaster(table, members[s]!) : goldenRecord(table, Array.from(members.subarray(s, e))))
-    }
-    return (masters = built)
-  }
+  const goldenRecords = lazyGoldenRecords(table, start, members)
   const tMasterIds = Math.round(performance.now() - t1)
 
   const reviewWeight = new Float32Array(n).fill(-Infinity)
@@ -235,11 +224,8 @@ export function deduplicateTable(table: CitizenTable, options: DedupeOptions = {
   }, run.pairs)
   const cleaningNotes: Record<string, number> = {}
   for (const list of table.notes.values()) for (const note of list) cleaningNotes[note] = (cleaningNotes[note] ?? 0) + 1
-  return {
+  const result: Omit<DedupeResult, "masters"> = {
     assignments,
-    get masters() {
-      return goldenRecords()
-    },
     reviewPairs,
     ruleCounts: run.ruleCounts,
     candidatePairs: run.candidatePairs,
@@ -259,6 +245,30 @@ export function deduplicateTable(table: CitizenTable, options: DedupeOptions = {
       cleaningNotes
     },
     timingsMs: { prepare: tPrepare, ...linked.timingsMs, master_ids: tMasterIds, total: Math.round(performance.now() - t0) }
+  }
+  // A getter defined here would keep this function's whole scope (the table) alive with the result.
+  return Object.defineProperty(result, "masters", { get: goldenRecords, enumerable: true }) as DedupeResult
+}
+
+/**
+ * The golden records of the clusters (members of cluster c: members[start[c] .. start[c+1])),
+ * built on the first call; the table is let go once they are built.
+ */
+function lazyGoldenRecords(table: CitizenTable, start: Int32Array, members: Int32Array): () => MasterRecord[] {
+  let input: { table: CitizenTable; start: Int32Array; members: Int32Array } | undefined = { table, start, members }
+  let masters: MasterRecord[] | undefined
+  return () => {
+    if (masters !== undefined || input === undefined) return masters ?? []
+    const { table: t, start: from, members: list } = input
+    const built: MasterRecord[] = []
+    for (let c = 0; c + 1 < from.length; c++) {
+      const s = from[c]!
+      const e = from[c + 1]!
+      if (e === s) continue
+      built.push(e - s === 1 ? singleRecordMaster(t, list[s]!) : goldenRecord(t, Array.from(list.subarray(s, e))))
+    }
+    input = undefined
+    return (masters = built)
   }
 }
 

@@ -19,7 +19,6 @@ export interface RuleCandidateCount {
 interface PreparedKeyRule {
   readonly kind: "key"
   readonly name: string
-  readonly keys: Float64Array
   /** Records grouped by key: members of block g are order[start[g] .. start[g+1]). */
   readonly start: Int32Array
   readonly order: Int32Array
@@ -43,6 +42,15 @@ export type PreparedRule = PreparedKeyRule | PreparedSortedRule
 export interface BlockIndex {
   readonly size: number
   readonly rules: readonly PreparedRule[]
+  /** Number of key rules (they come first: rules[0 .. keyRules)). */
+  readonly keyRules: number
+  /**
+   * Per record and key rule, the record's key as a group number (-1: no key), record-major:
+   * groupOf[i * keyRules + r]. Equal group numbers mean equal keys, including keys whose block
+   * was skipped for its size. One record's groups share a cache line, so checking whether an
+   * earlier rule already paired two records costs two memory reads, not two per rule.
+   */
+  readonly groupOf: Int32Array
 }
 
 /** Computes every rule's keys and groups records into blocks. */
@@ -52,30 +60,35 @@ export function buildBlockIndex<T>(
   rules: readonly BlockingRule<T>[],
   maxBlockSize: number
 ): BlockIndex {
-  let seenSorted = false
+  let keyRules = 0
+  rules.forEach((rule, r) => {
+    if (rule.kind !== "key") return
+    if (r !== keyRules) throw new Error(`blocking rule ${rule.name}: key rules must come before sorted-neighbourhood rules`)
+    keyRules++
+  })
+  const K = keyRules
+  const groupOf = new Int32Array(size * K)
+  // Open-addressing table key -> group (typed arrays: no per-entry objects to collect), and
+  // the block sizes: allocated once and reused by every rule.
+  let capBits = 4
+  while (1 << capBits < size * 2) capBits++
+  const mask = (1 << capBits) - 1
+  const slotKey = new Float64Array(1 << capBits)
+  const slotGroup = new Int32Array(1 << capBits)
+  let counts = new Int32Array(Math.max(16, size >> 2))
   const prepared: PreparedRule[] = []
-  for (const rule of rules) {
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r]!
     if (rule.kind === "sorted-neighbourhood") {
-      seenSorted = true
       prepared.push(prepareSorted(table, rule))
       continue
     }
-    if (seenSorted) throw new Error(`blocking rule ${rule.name}: key rules must come before sorted-neighbourhood rules`)
-    const keys = new Float64Array(size)
-    const groupOf = new Int32Array(size)
-    // Open-addressing table key -> group (typed arrays: no per-entry objects to collect).
-    let capBits = 4
-    while (1 << capBits < size * 2) capBits++
-    const mask = (1 << capBits) - 1
-    const slotKey = new Float64Array(1 << capBits).fill(NaN)
-    const slotGroup = new Int32Array(1 << capBits)
-    let counts = new Int32Array(Math.max(16, size >> 2))
+    slotKey.fill(NaN)
     let groups = 0
     for (let i = 0; i < size; i++) {
       const k = rule.key(table, i)
-      keys[i] = k
       if (k !== k) {
-        groupOf[i] = -1
+        groupOf[i * K + r] = -1
         continue
       }
       let slot = (Math.imul((k / 2097152) | 0, 0x9e3779b1) ^ (k % 2097152)) & mask
@@ -95,11 +108,12 @@ export function buildBlockIndex<T>(
             c2.set(counts)
             counts = c2
           }
+          counts[g] = 0
           break
         }
         slot = (slot + 1) & mask
       }
-      groupOf[i] = g
+      groupOf[i * K + r] = g
       counts[g]!++
     }
     // Keep only blocks with two or more members and at most maxBlockSize.
@@ -126,16 +140,15 @@ export function buildBlockIndex<T>(
     const fill = start.slice(0, kept)
     const order = new Int32Array(start[kept]!)
     for (let i = 0; i < size; i++) {
-      const g = groupOf[i]!
+      const g = groupOf[i * K + r]!
       if (g < 0) continue
       const ng = newId[g]!
       if (ng < 0) continue
       order[fill[ng]!++] = i
     }
-    counts = new Int32Array(0)
-    prepared.push({ kind: "key", name: rule.name, keys, start, order, rawPairs, skippedBlocks, skippedPairs })
+    prepared.push({ kind: "key", name: rule.name, start, order, rawPairs, skippedBlocks, skippedPairs })
   }
-  return { size, rules: prepared }
+  return { size, rules: prepared, keyRules: K, groupOf }
 }
 
 function prepareSorted<T>(table: T, rule: SortedNeighbourhoodRule<T>): PreparedSortedRule {
@@ -148,12 +161,13 @@ function prepareSorted<T>(table: T, rule: SortedNeighbourhoodRule<T>): PreparedS
 }
 
 /** True when an earlier key rule (index < ruleIndex) already puts a and b in one block. */
-function coveredBefore(index: BlockIndex, ruleIndex: number, a: number, b: number): boolean {
-  for (let q = 0; q < ruleIndex; q++) {
-    const r = index.rules[q]!
-    if (r.kind !== "key") continue
-    const ka = r.keys[a]!
-    if (ka === ka && ka === r.keys[b]!) return true
+function coveredBefore(groupOf: Int32Array, K: number, ruleIndex: number, a: number, b: number): boolean {
+  const oa = a * K
+  const ob = b * K
+  const q1 = ruleIndex < K ? ruleIndex : K
+  for (let q = 0; q < q1; q++) {
+    const ga = groupOf[oa + q]!
+    if (ga >= 0 && ga === groupOf[ob + q]!) return true
   }
   return false
 }
@@ -168,6 +182,7 @@ export function forEachRulePair(
   visit: (a: number, b: number, isNew: boolean) => void
 ): void {
   const rule = index.rules[ruleIndex]!
+  const { groupOf, keyRules: K } = index
   if (rule.kind === "key") {
     const { start, order } = rule
     const blocks = start.length - 1
@@ -178,7 +193,7 @@ export function forEachRulePair(
         const a = order[x]!
         for (let y = x + 1; y < e; y++) {
           const b = order[y]!
-          visit(a, b, !coveredBefore(index, ruleIndex, a, b))
+          visit(a, b, !coveredBefore(groupOf, K, ruleIndex, a, b))
         }
       }
     }
@@ -191,7 +206,7 @@ export function forEachRulePair(
     const end = Math.min(n, p + window)
     for (let q = p + 1; q < end; q++) {
       const b = order[q]!
-      visit(a, b, !coveredBefore(index, ruleIndex, a, b))
+      visit(a, b, !coveredBefore(groupOf, K, ruleIndex, a, b))
     }
   }
 }

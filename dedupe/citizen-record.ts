@@ -108,3 +108,34 @@ export function parseGender(raw: string | undefined): "M" | "F" | undefined {
       return undefined
   }
 }
+
+/** The value of the decimal digits raw[from, to), -1 when one is not a digit. */
+function digitsAt(raw: string, from: number, to: number): number {
+  let v = 0
+  for (let k = from; k < to; k++) {
+    const c = raw.charCodeAt(k) - 48
+    if (c < 0 || c > 9) return -1
+    v = v * 10 + c
+  }
+  return v
+}
+
+/**
+ * parseBirthDate packed as one number: YYYYMMDD (MMDD = 0 for a year alone), -1 when the text is
+ * unreadable, 0 when it is empty. The usual YYYY-MM-DD is read without a regular expression.
+ */
+export function packedBirthDate(raw: string): number {
+  if (raw.length === 10 && raw.charCodeAt(4) === 45 && raw.charCodeAt(7) === 45) {
+    const y = digitsAt(raw, 0, 4)
+    const m = digitsAt(raw, 5, 7)
+    const d = digitsAt(raw, 8, 10)
+    if (y >= 0 && m >= 0 && d >= 0) {
+      if (y < 1850 || y > 2100) return -1
+      if (m === 0) return y * 10000
+      return isValidDay(y, m, d) ? y * 10000 + m * 100 + d : -1
+    }
+  }
+  const p = parseBirthDate(raw)
+  if (p !== undefined) return p.year * 10000 + p.month * 100 + p.day
+  return raw.trim().length === 0 ? 0 : -1
+}

@@ -5,9 +5,78 @@
  */
 import { foldKey, hasDiacritics } from "../text/vietnamese.ts"
 import { cleanCitizenIds, isConsistentCccd, validateCccd } from "./citizen-id.ts"
-import { parseBirthDate, type CitizenRecord } from "./citizen-record.ts"
+import { packedBirthDate, type CitizenRecord } from "./citizen-record.ts"
 import { Interner } from "./linkage-settings.ts"
 import { nameTokens, splitNameTokens } from "./person-name.ts"
+
+/** Row index by record id. */
+export interface RecordIndex {
+  get(recordId: string): number | undefined
+  readonly size: number
+}
+
+/**
+ * Record id -> row index as an open-addressing table over the ids already kept in row order:
+ * two typed arrays instead of a Map of a million entries (no rehashed backing store in the
+ * heap for the collector to trace and copy).
+ */
+class RecordIdIndex implements RecordIndex {
+  private slots = new Int32Array(1 << 12).fill(-1)
+  private hashes = new Int32Array(1 << 12)
+  size = 0
+  private readonly ids: readonly string[]
+  constructor(ids: readonly string[]) {
+    this.ids = ids
+  }
+  private static hash(s: string): number {
+    let h = 0x811c9dc5 ^ s.length
+    for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193)
+    h ^= h >>> 15
+    return Math.imul(h, 0x85ebca6b) ^ (h >>> 13)
+  }
+  get(recordId: string): number | undefined {
+    const h = RecordIdIndex.hash(recordId)
+    const mask = this.slots.length - 1
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const row = this.slots[slot]!
+      if (row < 0) return undefined
+      if (this.hashes[slot] === h && this.ids[row] === recordId) return row
+    }
+  }
+  /** Adds ids[row]; false when that id is already in. */
+  add(row: number): boolean {
+    const id = this.ids[row]!
+    if (this.size * 2 >= this.slots.length) this.grow()
+    const h = RecordIdIndex.hash(id)
+    const mask = this.slots.length - 1
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const r = this.slots[slot]!
+      if (r < 0) {
+        this.slots[slot] = row
+        this.hashes[slot] = h
+        this.size++
+        return true
+      }
+      if (this.hashes[slot] === h && this.ids[r] === id) return false
+    }
+  }
+  private grow(): void {
+    const oldSlots = this.slots
+    const oldHashes = this.hashes
+    this.slots = new Int32Array(oldSlots.length * 2).fill(-1)
+    this.hashes = new Int32Array(oldSlots.length * 2)
+    const mask = this.slots.length - 1
+    for (let k = 0; k < oldSlots.length; k++) {
+      const row = oldSlots[k]!
+      if (row < 0) continue
+      const h = oldHashes[k]!
+      let slot = h & mask
+      while (this.slots[slot]! >= 0) slot = (slot + 1) & mask
+      this.slots[slot] = row
+      this.hashes[slot] = h
+    }
+  }
+}
 
 /** A list of integer lists in two arrays (offsets, values). */
 export interface IntLists {
@@ -19,7 +88,7 @@ export interface CitizenTable {
   readonly size: number
   readonly recordIds: readonly string[]
   /** recordId -> row index. */
-  readonly indexOf: ReadonlyMap<string, number>
+  readonly indexOf: RecordIndex
   readonly sources: readonly string[]
   /** Display-form names and name parts (NFC, canonical tones, capitalised words). */
   readonly words: Interner
@@ -102,14 +171,18 @@ class Growable {
     }
     this.data[this.length++] = v
   }
+  /** The values (the buffer itself when it is exactly full: a presized column is not copied). */
   take(): Int32Array {
-    return this.data.slice(0, this.length)
+    return this.length === this.data.length ? this.data : this.data.slice(0, this.length)
   }
 }
 
 class GrowableFloat {
-  data = new Float64Array(1024)
+  data: Float64Array
   length = 0
+  constructor(capacity = 1024) {
+    this.data = new Float64Array(capacity)
+  }
   push(v: number): void {
     if (this.length === this.data.length) {
       const d = new Float64Array(this.data.length * 2)
@@ -119,7 +192,7 @@ class GrowableFloat {
     this.data[this.length++] = v
   }
   take(): Float64Array {
-    return this.data.slice(0, this.length)
+    return this.length === this.data.length ? this.data : this.data.slice(0, this.length)
   }
 }
 
@@ -153,10 +226,17 @@ export const CMND_WIDTH = 9
 /** The phone digits stored as a number by the table. */
 export const phoneText = (phone: number): string => String(phone).slice(1)
 
+/**
+ * A copy of a string that does not point into a larger one. V8 makes a slice of 13 or more
+ * characters a view of its parent, so keeping a value sliced from a CSV line would keep the
+ * whole file's text alive.
+ */
+const detached = (s: string): string => (s.length < 13 ? s : (" " + s).slice(1))
+
 /** Digits of a phone number in national form (+84 / 84 prefix to 0); undefined when too short. */
 function cleanPhone(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined
-  let d = raw.replace(/\D+/g, "")
+  let d = isDigits(raw, raw.length) ? raw : raw.replace(/\D+/g, "")
   if (d.startsWith("84") && d.length >= 11) d = "0" + d.slice(2)
   return d.length >= 9 ? d : undefined
 }
@@ -175,21 +255,37 @@ function frequencies(codes: Int32Array, size: number): Float64Array {
 
 /** Builds the table. Throws when two records share a recordId. */
 export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTable {
-  const builder = citizenTableBuilder()
+  const builder = citizenTableBuilder(Array.isArray(records) ? records.length : 0)
   for (const rec of records) builder.add(rec)
   return builder.finish()
 }
 
+/** Thrown by CitizenTableBuilder.add for a recordId already added. */
+export class DuplicateRecordId extends Error {
+  override readonly name = "DuplicateRecordId"
+  readonly recordId: string
+  constructor(recordId: string) {
+    super(`duplicate record id ${JSON.stringify(recordId)}`)
+    this.recordId = recordId
+  }
+}
+
 /**
  * Builds the table one record at a time, so a caller reading a file can hand each row over
- * and drop it (no array of a million record objects). `add` throws on a duplicate recordId.
+ * and drop it (no array of a million record objects). `add` throws DuplicateRecordId on a
+ * duplicate recordId.
  */
 export interface CitizenTableBuilder {
   add(record: CitizenRecord): void
   finish(): CitizenTable
 }
 
-export function citizenTableBuilder(): CitizenTableBuilder {
+/**
+ * `expectedRecords` (when known) sizes the columns up front, so they are neither regrown nor
+ * copied: fewer large allocations, fewer garbage collections over a caller's records.
+ */
+export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
+  const cap = Math.max(1024, expectedRecords)
   const words = new Interner()
   const folded = new Interner()
   const codes = new Interner()
@@ -197,23 +293,25 @@ export function citizenTableBuilder(): CitizenTableBuilder {
   const addressWords = new Interner()
   const recordIds: string[] = []
   const sources: string[] = []
-  const seen = new Map<string, number>()
+  const seen = new RecordIdIndex(recordIds)
   const dateCache = new Map<string, number>()
   const notes = new Map<number, string[]>()
   const col = {
-    fullName: new Growable(), fullNameFolded: new Growable(), surname: new Growable(), surnameFolded: new Growable(),
-    middle: new Growable(), middleFolded: new Growable(), given: new Growable(), givenFolded: new Growable(),
-    middleInitial: new Growable(), nameDia: new Growable(), year: new Growable(), month: new Growable(), day: new Growable(),
-    gender: new Growable(), cccd: new GrowableFloat(), cmnd: new GrowableFloat(), cccdValid: new Growable(), cccdPrefix: new Growable(),
-    hometown: new Growable(), commune: new Growable(), phone: new GrowableFloat(), address: new Growable(),
-    father: new Growable(), fatherF: new Growable(), fatherG: new Growable(), fatherS: new Growable(),
-    mother: new Growable(), motherF: new Growable(), motherG: new Growable(), motherS: new Growable()
+    fullName: new Growable(cap), fullNameFolded: new Growable(cap), surname: new Growable(cap), surnameFolded: new Growable(cap),
+    middle: new Growable(cap), middleFolded: new Growable(cap), given: new Growable(cap), givenFolded: new Growable(cap),
+    middleInitial: new Growable(cap), nameDia: new Growable(cap), year: new Growable(cap), month: new Growable(cap), day: new Growable(cap),
+    gender: new Growable(cap), cccd: new GrowableFloat(cap), cmnd: new GrowableFloat(cap), cccdValid: new Growable(cap), cccdPrefix: new Growable(cap),
+    hometown: new Growable(cap), commune: new Growable(cap), phone: new GrowableFloat(cap), address: new Growable(cap),
+    father: new Growable(cap), fatherF: new Growable(cap), fatherG: new Growable(cap), fatherS: new Growable(cap),
+    mother: new Growable(cap), motherF: new Growable(cap), motherG: new Growable(cap), motherS: new Growable(cap)
   }
-  const tokOffsets = new Growable()
+  const tokOffsets = new Growable(cap + 1)
   const tokValues = new Growable(4096)
-  const addrOffsets = new Growable()
+  const addrOffsets = new Growable(cap + 1)
   const addrValues = new Growable(4096)
-  const updated: number[] = []
+  const updated = new GrowableFloat(cap)
+  // A handful of source names, one string each (not one per record).
+  const sourceNames = new Map<string, string>()
   tokOffsets.push(0)
   addrOffsets.push(0)
   const addressTokensOf: (readonly number[] | undefined)[] = []
@@ -270,7 +368,7 @@ export function citizenTableBuilder(): CitizenTableBuilder {
       }
       byDisplay.set(display, id)
     }
-    if (rawNames.size >= 300_000) rawNames.clear()
+    if (rawNames.size >= 1_000_000) rawNames.clear()
     rawNames.set(raw, id)
     return id
   }
@@ -278,10 +376,18 @@ export function citizenTableBuilder(): CitizenTableBuilder {
 
   let i = 0
   const add = (rec: CitizenRecord): void => {
-    seen.set(rec.recordId, i)
-    if (seen.size !== i + 1) throw new Error(`duplicate record id ${JSON.stringify(rec.recordId)}`)
-    recordIds.push(rec.recordId)
-    sources.push(rec.source)
+    const recordId = detached(rec.recordId)
+    recordIds.push(recordId)
+    if (!seen.add(i)) {
+      recordIds.pop()
+      throw new DuplicateRecordId(recordId)
+    }
+    let source = sourceNames.get(rec.source)
+    if (source === undefined) {
+      source = detached(rec.source)
+      sourceNames.set(source, source)
+    }
+    sources.push(source)
     let recNotes: string[] | undefined
     const n = parseName(rec.fullName)
     col.fullName.push(nv(nm.full, n))
@@ -300,13 +406,16 @@ export function citizenTableBuilder(): CitizenTableBuilder {
     // Birth date, packed as YYYYMMDD (MMDD = 0 for a year alone, -1 unreadable), cached by raw text.
     let packed = 0
     if (rec.birthDate !== undefined && rec.birthDate !== "") {
-      let hit = dateCache.get(rec.birthDate)
-      if (hit === undefined) {
-        const p = parseBirthDate(rec.birthDate)
-        hit = p === undefined ? (trimmed(rec.birthDate) === undefined ? 0 : -1) : p.year * 10000 + p.month * 100 + p.day
-        dateCache.set(rec.birthDate, hit)
+      const raw = rec.birthDate
+      if (raw.length === 10 && raw.charCodeAt(4) === 45) packed = packedBirthDate(raw)
+      else {
+        let hit = dateCache.get(raw)
+        if (hit === undefined) {
+          hit = packedBirthDate(raw)
+          dateCache.set(raw, hit)
+        }
+        packed = hit
       }
-      packed = hit
     }
     if (packed < 0) (recNotes ??= []).push("birth_date_unreadable")
     const year = packed > 0 ? Math.floor(packed / 10000) : 0
@@ -350,7 +459,7 @@ export function citizenTableBuilder(): CitizenTableBuilder {
     col.commune.push(codes.code(trimmed(rec.communeCode)))
     const phone = cleanPhone(rec.phone)
     col.phone.push(phone === undefined || phone.length > 14 ? -1 : digitsValue("1" + phone))
-    const addrCode = rec.address === undefined || rec.address === "" ? -1 : addresses.code(rec.address.trim())
+    const addrCode = rec.address === undefined || rec.address === "" ? -1 : addresses.code(detached(rec.address.trim()))
     col.address.push(addrCode)
     if (addrCode >= 0) {
       let toks = addressTokensOf[addrCode]
@@ -381,6 +490,13 @@ export function citizenTableBuilder(): CitizenTableBuilder {
   }
   const finish = (): CitizenTable => {
     const size = i
+    // The parsing caches are not part of the table: free them for the phases that follow.
+    byDisplay.clear()
+    rawNames.clear()
+    foldWord.clear()
+    dateCache.clear()
+    sourceNames.clear()
+    addressTokensOf.length = 0
     const surname = col.surname.take()
     const given = col.given.take()
     const surnameFolded = col.surnameFolded.take()
@@ -430,7 +546,7 @@ export function citizenTableBuilder(): CitizenTableBuilder {
       motherFolded: col.motherF.take(),
       motherGivenFolded: col.motherG.take(),
       motherSurnameFolded: col.motherS.take(),
-      updatedAt: Float64Array.from(updated),
+      updatedAt: updated.take(),
       notes
     }
   }

@@ -5,10 +5,10 @@
 import { Effect } from "effect"
 import type { CitizenRecord, ReviewDecision } from "./citizen-record.ts"
 import { citizenSettings, type CitizenSettingsOptions } from "./citizen-settings.ts"
-import { buildCitizenTable, type CitizenTable } from "./citizen-table.ts"
+import { buildCitizenTable, type CitizenTable, type RecordIndex } from "./citizen-table.ts"
 import type { RuleCandidateCount } from "./blocking.ts"
 import { ModelCollapsed, type FellegiSunterModel } from "./fellegi-sunter.ts"
-import { goldenRecord, type MasterRecord } from "./golden-record.ts"
+import { goldenRecord, masterIdOfSmallest, singleRecordMaster, type MasterRecord } from "./golden-record.ts"
 import { probabilityOf } from "./linkage-engine.ts"
 import type { LinkageOptions } from "./linkage-settings.ts"
 import { explainPair, type FieldContribution } from "./match-explanation.ts"
@@ -85,6 +85,7 @@ export interface DedupeStats {
 
 export interface DedupeResult {
   readonly assignments: readonly Assignment[]
+  /** The golden records, one per person; built on first access (the crosswalk does not need them). */
   readonly masters: readonly MasterRecord[]
   readonly reviewPairs: readonly ReviewPair[]
   readonly ruleCounts: readonly RuleCandidateCount[]
@@ -150,17 +151,24 @@ export function deduplicateTable(table: CitizenTable, options: DedupeOptions = {
   const fill = start.slice(0, n)
   const members = new Int32Array(n)
   for (let i = 0; i < n; i++) members[fill[cluster[i]!]!++] = i
-  const masters: MasterRecord[] = []
+  // Master ids now (from each person's smallest record id); the golden records when first asked
+  // for (the crosswalk alone does not need them).
   const masterIdOf = new Array<string>(n)
+  let persons = 0
   for (let c = 0; c < n; c++) {
     const s = start[c]!
     const e = start[c + 1]!
     if (e === s) continue
-    const m = goldenRecord(table, Array.from(members.subarray(s, e)))
-    masters.push(m)
-    masterIdOf[c] = m.masterId
+    persons++
+    let smallest = table.recordIds[members[s]!]!
+    for (let k = s + 1; k < e; k++) {
+      const id = table.recordIds[members[k]!]!
+      if (id < smallest) smallest = id
+    }
+    masterIdOf[c] = masterIdOfSmallest(smallest)
   }
-  const tGolden = Math.round(performance.now() - t1)
+  const goldenRecords = lazyGoldenRecords(table, start, members)
+  const tMasterIds = Math.round(performance.now() - t1)
 
   const reviewWeight = new Float32Array(n).fill(-Infinity)
   const reviewPairs: ReviewPair[] = clustering.reviewPairs.map((r) => {
@@ -216,9 +224,8 @@ export function deduplicateTable(table: CitizenTable, options: DedupeOptions = {
   }, run.pairs)
   const cleaningNotes: Record<string, number> = {}
   for (const list of table.notes.values()) for (const note of list) cleaningNotes[note] = (cleaningNotes[note] ?? 0) + 1
-  return {
+  const result: Omit<DedupeResult, "masters"> = {
     assignments,
-    masters,
     reviewPairs,
     ruleCounts: run.ruleCounts,
     candidatePairs: run.candidatePairs,
@@ -227,7 +234,7 @@ export function deduplicateTable(table: CitizenTable, options: DedupeOptions = {
     explanations,
     stats: {
       records: n,
-      persons: masters.length,
+      persons,
       mergedRecords: merged,
       reviewRecords: review,
       reviewPairs: reviewPairs.length,
@@ -237,7 +244,31 @@ export function deduplicateTable(table: CitizenTable, options: DedupeOptions = {
       decisionsUnknownRecords: unknown,
       cleaningNotes
     },
-    timingsMs: { prepare: tPrepare, ...linked.timingsMs, golden_records: tGolden, total: Math.round(performance.now() - t0) }
+    timingsMs: { prepare: tPrepare, ...linked.timingsMs, master_ids: tMasterIds, total: Math.round(performance.now() - t0) }
+  }
+  // A getter defined here would keep this function's whole scope (the table) alive with the result.
+  return Object.defineProperty(result, "masters", { get: goldenRecords, enumerable: true }) as DedupeResult
+}
+
+/**
+ * The golden records of the clusters (members of cluster c: members[start[c] .. start[c+1])),
+ * built on the first call; the table is let go once they are built.
+ */
+function lazyGoldenRecords(table: CitizenTable, start: Int32Array, members: Int32Array): () => MasterRecord[] {
+  let input: { table: CitizenTable; start: Int32Array; members: Int32Array } | undefined = { table, start, members }
+  let masters: MasterRecord[] | undefined
+  return () => {
+    if (masters !== undefined || input === undefined) return masters ?? []
+    const { table: t, start: from, members: list } = input
+    const built: MasterRecord[] = []
+    for (let c = 0; c + 1 < from.length; c++) {
+      const s = from[c]!
+      const e = from[c + 1]!
+      if (e === s) continue
+      built.push(e - s === 1 ? singleRecordMaster(t, list[s]!) : goldenRecord(t, Array.from(list.subarray(s, e))))
+    }
+    input = undefined
+    return (masters = built)
   }
 }
 
@@ -245,7 +276,7 @@ export function deduplicateTable(table: CitizenTable, options: DedupeOptions = {
 function explainRecords(
   table: CitizenTable,
   recordIds: readonly string[],
-  indexOf: ReadonlyMap<string, number>,
+  indexOf: RecordIndex,
   explain: (a: number, b: number) => RecordPairExplanation,
   pairs: { a: Int32Array; b: Int32Array; count: number }
 ): RecordPairExplanation[] {

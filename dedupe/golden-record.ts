@@ -58,54 +58,157 @@ function hash64(s: string): string {
 export function masterIdFor(memberRecordIds: readonly string[]): string {
   let min = memberRecordIds[0]!
   for (const id of memberRecordIds) if (id < min) min = id
-  return "P" + hash64(min)
+  return masterIdOfSmallest(min)
 }
 
-/** Most frequent value among codes (>= 0); ties resolved by `better` (true when x beats y). */
-function mostFrequent(codes: readonly number[], better: (x: number, y: number) => boolean): number {
-  if (codes.length === 1) return codes[0]! >= 0 ? codes[0]! : -1
-  const counts = new Map<number, number>()
-  for (const c of codes) if (c >= 0) counts.set(c, (counts.get(c) ?? 0) + 1)
+/** The master id of a person whose smallest record id is `smallestRecordId`. */
+export const masterIdOfSmallest = (smallestRecordId: string): string => "P" + hash64(smallestRecordId)
+
+/** How a tie between two equally frequent values is broken (see mostFrequent). */
+const Tie = {
+  /** The smaller number. */
+  Smaller: 0,
+  /** Text with diacritics, then the longer, then alphabetically first (values[x]). */
+  Text: 1,
+  /** Alphabetically first (values[x]). */
+  Alphabetical: 2,
+  /** A YYYYMMDD date in `year` first, then the earlier. */
+  DateInYear: 3,
+  /** `year` itself, else the smaller. */
+  Year: 4
+} as const
+type Tie = (typeof Tie)[keyof typeof Tie]
+
+/** True when x beats y (y < 0: no value chosen yet) under the tie rule. */
+function beats(tie: Tie, x: number, y: number, values: readonly string[], year: number | undefined): boolean {
+  if (y < 0) return true
+  switch (tie) {
+    case Tie.Smaller:
+      return x < y
+    case Tie.Text: {
+      const sx = values[x]!
+      const sy = values[y]!
+      const dx = hasDiacritics(sx)
+      const dy = hasDiacritics(sy)
+      if (dx !== dy) return dx
+      if (sx.length !== sy.length) return sx.length > sy.length
+      return sx < sy
+    }
+    case Tie.Alphabetical:
+      return values[x]! < values[y]!
+    case Tie.DateInYear: {
+      const xy = Math.floor(x / 10000) === year
+      const yy = Math.floor(y / 10000) === year
+      if (xy !== yy) return xy
+      return x < y
+    }
+    case Tie.Year:
+      return x === year || x < y
+  }
+}
+
+const NO_TEXT: readonly string[] = []
+
+/**
+ * Most frequent value among codes[0 .. n) that are >= 0; ties broken by `tie`, the values taken
+ * in order of first appearance; -1 when there is none. A person has a few records: counted by
+ * scanning the list, without a Map per field.
+ */
+function mostFrequent(codes: Float64Array, n: number, tie: Tie, values = NO_TEXT, year?: number): number {
+  if (n === 1) return codes[0]! >= 0 ? codes[0]! : -1
   let best = -1
   let bestCount = 0
-  for (const [c, n] of counts)
-    if (n > bestCount || (n === bestCount && better(c, best))) {
+  if (n <= 32) {
+    outer: for (let x = 0; x < n; x++) {
+      const c = codes[x]!
+      if (c < 0) continue
+      for (let y = 0; y < x; y++) if (codes[y] === c) continue outer
+      let count = 1
+      for (let y = x + 1; y < n; y++) if (codes[y] === c) count++
+      if (count > bestCount || (count === bestCount && beats(tie, c, best, values, year))) {
+        best = c
+        bestCount = count
+      }
+    }
+    return best
+  }
+  const counts = new Map<number, number>()
+  for (let x = 0; x < n; x++) if (codes[x]! >= 0) counts.set(codes[x]!, (counts.get(codes[x]!) ?? 0) + 1)
+  for (const [c, count] of counts)
+    if (count > bestCount || (count === bestCount && beats(tie, c, best, values, year))) {
       best = c
-      bestCount = n
+      bestCount = count
     }
   return best
 }
 
-const textBetter = (values: readonly string[]) => (x: number, y: number): boolean => {
-  const sx = values[x]!
-  const sy = values[y]!
-  const dx = hasDiacritics(sx)
-  const dy = hasDiacritics(sy)
-  if (dx !== dy) return dx
-  if (sx.length !== sy.length) return sx.length > sy.length
-  return sx < sy
+/** Reused lists of one person's values (no arrays per field and person). */
+let listA = new Float64Array(64)
+let listB = new Float64Array(64)
+
+/** col[i] for each member i, in listA. */
+function valuesOf(col: ArrayLike<number>, members: readonly number[]): Float64Array {
+  const n = members.length
+  if (listA.length < n) {
+    listA = new Float64Array(n * 2)
+    listB = new Float64Array(n * 2)
+  }
+  for (let k = 0; k < n; k++) listA[k] = col[members[k]!]!
+  return listA
 }
 
-/** Name choice: diacritics, then most words, then frequency, then alphabetical. */
-function bestName(values: readonly string[], codes: readonly number[]): number {
-  if (codes.length === 1) return codes[0]!
-  const present = codes.filter((c) => c >= 0)
-  if (present.length === 0) return -1
-  const score = (c: number) => {
-    const s = values[c]!
-    return (hasDiacritics(s) ? 100 : 0) + s.split(" ").length
+/** Per list of names, the rank of each (diacritics: 100, plus the number of words), filled as met. */
+const nameScores = new WeakMap<readonly string[], Int16Array>()
+
+/** Name choice among codes[0 .. n): diacritics, then most words, then frequency, then alphabetical. */
+function bestName(values: readonly string[], codes: Float64Array, n: number): number {
+  if (n === 1) return codes[0]!
+  let scores = nameScores.get(values)
+  if (scores === undefined || scores.length < values.length) {
+    scores = new Int16Array(values.length)
+    nameScores.set(values, scores)
   }
-  let top = -Infinity
-  for (const c of present) top = Math.max(top, score(c))
-  const finalists = present.filter((c) => score(c) === top)
-  return mostFrequent(finalists, (x, y) => y < 0 || values[x]! < values[y]!)
+  let top = -1
+  for (let k = 0; k < n; k++) {
+    const c = codes[k]!
+    if (c < 0) continue
+    let v = scores[c]!
+    if (v === 0) {
+      const s = values[c]!
+      let words = 1
+      for (let j = 0; j < s.length; j++) if (s.charCodeAt(j) === 32) words++
+      v = scores[c] = (hasDiacritics(s) ? 100 : 0) + words
+    }
+    if (v > top) top = v
+  }
+  if (top < 0) return -1
+  let m = 0
+  for (let k = 0; k < n; k++) {
+    const c = codes[k]!
+    if (c >= 0 && scores[c] === top) listB[m++] = c
+  }
+  return mostFrequent(listB, m, Tie.Alphabetical, values)
+}
+
+const dateTexts = new Map<number, string>()
+
+/** A full birth date as YYYY-MM-DD (one string per distinct date). */
+function fullDateText(y: number, m: number, d: number): string {
+  const key = y * 10000 + m * 100 + d
+  let s = dateTexts.get(key)
+  if (s === undefined) {
+    s = `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`
+    if (dateTexts.size >= 100_000) dateTexts.clear()
+    dateTexts.set(key, s)
+  }
+  return s
 }
 
 /** A one-record person: its own values, cleaned. */
-function singleRecordMaster(t: CitizenTable, i: number): MasterRecord {
+export function singleRecordMaster(t: CitizenTable, i: number): MasterRecord {
   const id = t.recordIds[i]!
   const out: { -readonly [K in keyof MasterRecord]: MasterRecord[K] } = {
-    masterId: masterIdFor([id]),
+    masterId: masterIdOfSmallest(id),
     memberRecordIds: [id],
     sources: [t.sources[i]!]
   }
@@ -117,8 +220,7 @@ function singleRecordMaster(t: CitizenTable, i: number): MasterRecord {
   if (t.cmnd[i]! >= 0) out.cmnd = idText(t.cmnd[i]!, CMND_WIDTH)
   const y = t.birthYear[i]!
   if (y > 0)
-    out.birthDate =
-      t.birthMonth[i]! > 0 ? `${y}-${String(t.birthMonth[i]).padStart(2, "0")}-${String(t.birthDay[i]).padStart(2, "0")}` : String(y)
+    out.birthDate = t.birthMonth[i]! > 0 ? fullDateText(y, t.birthMonth[i]!, t.birthDay[i]!) : String(y)
   if (t.gender[i] === 1) out.gender = "M"
   else if (t.gender[i] === 2) out.gender = "F"
   if (t.hometown[i]! >= 0) out.hometownCode = t.codes.values[t.hometown[i]!]!
@@ -132,49 +234,49 @@ function singleRecordMaster(t: CitizenTable, i: number): MasterRecord {
 
 export function goldenRecord(t: CitizenTable, members: readonly number[]): MasterRecord {
   if (members.length === 1) return singleRecordMaster(t, members[0]!)
-  const ids = members.map((i) => t.recordIds[i]!)
+  const n = members.length
+  valuesOf(t.fullName, members) // sizes listA and listB for n values
+  const ids = members.map((i) => t.recordIds[i]!).sort()
+  const sources: string[] = []
+  for (const i of members) if (!sources.includes(t.sources[i]!)) sources.push(t.sources[i]!)
   const out: { -readonly [K in keyof MasterRecord]: MasterRecord[K] } = {
-    masterId: masterIdFor(ids),
-    memberRecordIds: [...ids].sort(),
-    sources: [...new Set(members.map((i) => t.sources[i]!))].sort()
+    masterId: masterIdOfSmallest(ids[0]!),
+    memberRecordIds: ids,
+    sources: sources.sort()
   }
-  const name = bestName(t.words.values, members.map((i) => t.fullName[i]!))
+  const name = bestName(t.words.values, valuesOf(t.fullName, members), n)
   if (name >= 0) out.fullName = t.words.values[name]!
 
   // CCCD: valid + most recent, else most frequent valid, else most frequent any.
-  const valid = members.filter((i) => t.cccd[i]! >= 0 && t.cccdValid[i] === 1)
+  let valid = 0
+  let latest = -1
+  for (const i of members)
+    if (t.cccd[i]! >= 0 && t.cccdValid[i] === 1) {
+      listB[valid++] = t.cccd[i]!
+      if (!Number.isNaN(t.updatedAt[i]!) && (latest < 0 || t.updatedAt[i]! > t.updatedAt[latest]!)) latest = i
+    }
   let cccd = -1
-  if (valid.length > 0) {
-    const dated = valid.filter((i) => !Number.isNaN(t.updatedAt[i]!))
-    if (dated.length > 0) {
-      let latest = dated[0]!
-      for (const i of dated) if (t.updatedAt[i]! > t.updatedAt[latest]!) latest = i
-      cccd = t.cccd[latest]!
-    } else cccd = mostFrequent(valid.map((i) => t.cccd[i]!), (x, y) => y < 0 || x < y)
+  if (valid > 0) {
+    cccd = latest >= 0 ? t.cccd[latest]! : mostFrequent(listB, valid, Tie.Smaller)
     out.cccdValid = true
   } else {
-    cccd = mostFrequent(members.map((i) => t.cccd[i]!), (x, y) => y < 0 || x < y)
+    cccd = mostFrequent(valuesOf(t.cccd, members), n, Tie.Smaller)
     if (cccd >= 0) out.cccdValid = false
   }
   if (cccd >= 0) out.cccd = idText(cccd, CCCD_WIDTH)
-  const cmnd = mostFrequent(members.map((i) => t.cmnd[i]!), (x, y) => y < 0 || x < y)
+  const cmnd = mostFrequent(valuesOf(t.cmnd, members), n, Tie.Smaller)
   if (cmnd >= 0) out.cmnd = idText(cmnd, CMND_WIDTH)
 
   // Birth date.
   const cccdYear = out.cccd !== undefined ? validateCccd(out.cccd).birthYear : undefined
-  const full = members.filter((i) => t.birthMonth[i]! > 0)
-  const dateKey = (i: number) => t.birthYear[i]! * 10000 + t.birthMonth[i]! * 100 + t.birthDay[i]!
-  if (full.length > 0) {
-    const k = mostFrequent(full.map(dateKey), (x, y) => {
-      if (y < 0) return true
-      const xy = Math.floor(x / 10000) === cccdYear
-      const yy = Math.floor(y / 10000) === cccdYear
-      if (xy !== yy) return xy
-      return x < y
-    })
-    out.birthDate = `${Math.floor(k / 10000)}-${String(Math.floor(k / 100) % 100).padStart(2, "0")}-${String(k % 100).padStart(2, "0")}`
+  let full = 0
+  for (const i of members) if (t.birthMonth[i]! > 0) listB[full++] = t.birthYear[i]! * 10000 + t.birthMonth[i]! * 100 + t.birthDay[i]!
+  if (full > 0) {
+    const k = mostFrequent(listB, full, Tie.DateInYear, NO_TEXT, cccdYear)
+    out.birthDate = fullDateText(Math.floor(k / 10000), Math.floor(k / 100) % 100, k % 100)
   } else {
-    const y = mostFrequent(members.map((i) => (t.birthYear[i]! > 0 ? t.birthYear[i]! : -1)), (x, z) => z < 0 || x === cccdYear || x < z)
+    for (let k = 0; k < n; k++) listA[k] = t.birthYear[members[k]!]! > 0 ? t.birthYear[members[k]!]! : -1
+    const y = mostFrequent(listA, n, Tie.Year, NO_TEXT, cccdYear)
     if (y > 0) out.birthDate = String(y)
   }
   // Gender.
@@ -190,23 +292,17 @@ export function goldenRecord(t: CitizenTable, members: readonly number[]): Maste
     const g = validateCccd(out.cccd).gender
     if (g !== undefined) out.gender = g
   }
-  const codeBetter = textBetter(t.codes.values)
-  const pickCode = (col: Int32Array) => {
-    const c = mostFrequent(members.map((i) => col[i]!), (x, y) => y < 0 || codeBetter(x, y))
-    return c >= 0 ? t.codes.values[c]! : undefined
-  }
-  const hometown = pickCode(t.hometown)
-  if (hometown !== undefined) out.hometownCode = hometown
-  const commune = pickCode(t.commune)
-  if (commune !== undefined) out.communeCode = commune
-  const phone = mostFrequent(members.map((i) => t.phone[i]!), (x, y) => y < 0 || x < y)
+  const hometown = mostFrequent(valuesOf(t.hometown, members), n, Tie.Text, t.codes.values)
+  if (hometown >= 0) out.hometownCode = t.codes.values[hometown]!
+  const commune = mostFrequent(valuesOf(t.commune, members), n, Tie.Text, t.codes.values)
+  if (commune >= 0) out.communeCode = t.codes.values[commune]!
+  const phone = mostFrequent(valuesOf(t.phone, members), n, Tie.Smaller)
   if (phone >= 0) out.phone = phoneText(phone)
-  const addrBetter = textBetter(t.addresses.values)
-  const addr = mostFrequent(members.map((i) => t.address[i]!), (x, y) => y < 0 || addrBetter(x, y))
+  const addr = mostFrequent(valuesOf(t.address, members), n, Tie.Text, t.addresses.values)
   if (addr >= 0) out.address = t.addresses.values[addr]!
-  const father = bestName(t.words.values, members.map((i) => t.fatherName[i]!))
+  const father = bestName(t.words.values, valuesOf(t.fatherName, members), n)
   if (father >= 0) out.fatherName = t.words.values[father]!
-  const mother = bestName(t.words.values, members.map((i) => t.motherName[i]!))
+  const mother = bestName(t.words.values, valuesOf(t.motherName, members), n)
   if (mother >= 0) out.motherName = t.words.values[mother]!
   return out
 }

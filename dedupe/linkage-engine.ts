@@ -3,8 +3,10 @@
  * prior from deterministic rules) and scoring of every candidate pair. It knows nothing about
  * citizens; the settings object says what to compare.
  *
- * Memory stays bounded: candidate pairs are enumerated twice (once to count and sample, once
- * to score) instead of being stored, and only pairs above a low probability floor are kept.
+ * Memory stays linear in the candidate pairs: the first pass over the blocks keeps each new
+ * candidate pair as two record indices and a rule number (9 bytes), so scoring reads them back
+ * in the same order without enumerating the blocks again; after scoring only pairs above a low
+ * probability floor are kept.
  */
 import { buildBlockIndex, forEachRulePair, ruleCounts, type BlockIndex, type RuleCandidateCount } from "./blocking.ts"
 import {
@@ -148,6 +150,39 @@ const PRIOR_PAIRS = 20
 /** Name of the session that pools every candidate pair when no rule has enough on its own. */
 export const POOLED_SESSION = "all candidate pairs (pooled: no rule had enough pairs on its own)"
 
+/** Growable list of candidate pairs (record indices and the rule that produced them). */
+class CandidateList {
+  a: Int32Array
+  b: Int32Array
+  r: Uint8Array
+  count = 0
+  /** `capacity`: an upper bound when one is known (one allocation, no regrowing). */
+  constructor(capacity: number) {
+    const n = Math.max(1024, capacity)
+    this.a = new Int32Array(n)
+    this.b = new Int32Array(n)
+    this.r = new Uint8Array(n)
+  }
+  push(x: number, y: number, rule: number): void {
+    if (this.count === this.a.length) {
+      const n = this.a.length * 2
+      const a = new Int32Array(n)
+      a.set(this.a)
+      this.a = a
+      const b = new Int32Array(n)
+      b.set(this.b)
+      this.b = b
+      const r = new Uint8Array(n)
+      r.set(this.r)
+      this.r = r
+    }
+    this.a[this.count] = x
+    this.b[this.count] = y
+    this.r[this.count] = rule
+    this.count++
+  }
+}
+
 /** Fixed-capacity uniform sample of pairs (reservoir sampling). */
 class PairReservoir {
   readonly a: Int32Array
@@ -238,6 +273,21 @@ function randomPairs(size: number, wanted: number, random: () => number): { a: I
   return { a, b, count: wanted }
 }
 
+/** The same pairs ordered by their first record (counting sort). */
+function pairsByFirstRecord(pairs: { a: Int32Array; b: Int32Array; count: number }, size: number): { a: Int32Array; b: Int32Array } {
+  const start = new Int32Array(size + 1)
+  for (let p = 0; p < pairs.count; p++) start[pairs.a[p]! + 1]!++
+  for (let i = 0; i < size; i++) start[i + 1]! += start[i]!
+  const a = new Int32Array(pairs.count)
+  const b = new Int32Array(pairs.count)
+  for (let p = 0; p < pairs.count; p++) {
+    const k = start[pairs.a[p]!]!++
+    a[k] = pairs.a[p]!
+    b[k] = pairs.b[p]!
+  }
+  return { a, b }
+}
+
 /**
  * Runs blocking, training and scoring. Throws ModelCollapsed when training cannot produce a
  * sound model.
@@ -260,9 +310,11 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
   const index: BlockIndex = buildBlockIndex(table, size, settings.blockingRules, options.maxBlockSize ?? 5000)
   lap("blocking")
 
-  // Pass 1: count, sample for training, count deterministic matches.
+  // Pass 1: count, sample for training, count deterministic matches, keep the new pairs.
   const R = index.rules.length
   const newCounts = new Array<number>(R).fill(0)
+  // Every rule's own pairs bound the new ones from above: one allocation of the right order.
+  const candidates = new CandidateList(Math.min(index.rules.reduce((s, rule) => s + rule.rawPairs, 0), 1 << 28))
   const perRule = index.rules.map(() => new PairReservoir(strategy === "per-rule" ? emCap : 0, random))
   const single = new PairReservoir(strategy === "single" ? emCap : 0, random)
   let deterministic = 0
@@ -274,6 +326,7 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
       if (strategy === "per-rule") res.offer(a, b)
       if (!isNew) return
       fresh++
+      candidates.push(a, b, r)
       if (strategy === "single") single.offer(a, b)
       for (let d = 0; d < det.length; d++)
         if (det[d]!.holds(table, a, b)) {
@@ -289,7 +342,10 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
   // u from random pairs.
   const provisional = compileScorer(settings, { comparisons: [] }, size)
   const rp = randomPairs(size, options.uSampleSize ?? 400_000, random)
-  const uSample = levelsOf(table, provisional, C, rp.a, rp.b, rp.count)
+  // u only counts levels, so the pairs can be compared in any order: by first record, which
+  // reads the table's columns front to back for one side of every pair.
+  const byFirst = pairsByFirstRecord(rp, size)
+  const uSample = levelsOf(table, provisional, C, byFirst.a, byFirst.b, rp.count)
   const u = uFromCounts(comps, uSample)
   lap("estimate_u")
 
@@ -415,14 +471,16 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
   const scorer = compileScorer(settings, model, size)
   const bestWeight = new Float32Array(size).fill(-Infinity)
   const store = new PairStore()
-  for (let r = 0; r < R; r++) {
-    forEachRulePair(index, r, (a, b, isNew) => {
-      if (!isNew) return
-      const w = priorLog2Odds + scorer.bayesFactorLog2(table, a, b)
-      if (w > bestWeight[a]!) bestWeight[a] = w
-      if (w > bestWeight[b]!) bestWeight[b] = w
-      if (w >= keepWeight) store.push(a, b, w, r)
-    })
+  const ca = candidates.a
+  const cb = candidates.b
+  const cr = candidates.r
+  for (let p = 0; p < candidates.count; p++) {
+    const a = ca[p]!
+    const b = cb[p]!
+    const w = priorLog2Odds + scorer.bayesFactorLog2(table, a, b)
+    if (w > bestWeight[a]!) bestWeight[a] = w
+    if (w > bestWeight[b]!) bestWeight[b] = w
+    if (w >= keepWeight) store.push(a, b, w, cr[p]!)
   }
   lap("score")
   return {

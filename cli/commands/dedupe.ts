@@ -8,11 +8,11 @@ import { Effect } from "effect"
 import { Command, Flag } from "effect/cli"
 import {
   CitizenCsvError,
-  formatAssignmentsCsv,
-  formatMastersCsv,
   formatReviewPairsCsv,
   parseCitizenCsvInto,
   readCitizenCsvText,
+  writeAssignmentsCsv,
+  writeMastersCsv,
   writeText
 } from "../../dedupe/citizen-csv.ts"
 import { citizenTableBuilder } from "../../dedupe/citizen-table.ts"
@@ -56,7 +56,7 @@ export const dedupeCommand = Command.make(
           // Rows go straight into the column table: no array of record objects.
           const t0 = performance.now()
           const builder = citizenTableBuilder()
-          const { unreadable } = parseCitizenCsvInto(readCitizenCsvText(flags.input), (r) => builder.add(r))
+          const { unreadable } = parseCitizenCsvInto(readCitizenCsvText(flags.input), builder)
           const table = builder.finish()
           const prepareMs = performance.now() - t0
           const decisions = decisionsPath !== undefined ? csvDecisionStore(decisionsPath).load() : []
@@ -76,11 +76,11 @@ export const dedupeCommand = Command.make(
       const { res } = result
       yield* Effect.try({
         try: () => {
-          writeText(flags.output, formatAssignmentsCsv(res))
+          writeAssignmentsCsv(flags.output, res)
           const review = optionValue(flags.review)
           if (review !== undefined) writeText(review, formatReviewPairsCsv(res))
           const masters = optionValue(flags.masters)
-          if (masters !== undefined) writeText(masters, formatMastersCsv(res))
+          if (masters !== undefined) writeMastersCsv(masters, res)
           const model = optionValue(flags.model)
           if (model !== undefined)
             writeText(model, JSON.stringify({ model: res.model, thresholds: res.thresholds, candidatePairs: res.ruleCounts, stats: res.stats }, null, 2))

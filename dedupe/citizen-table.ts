@@ -44,6 +44,9 @@ export interface CitizenTable {
   readonly givenFrequency: Float64Array
   readonly surnameFoldedFrequency: Float64Array
   readonly givenFoldedFrequency: Float64Array
+  /** Relative frequency of each middle name among records that have one (code in `words`, and in `folded`). */
+  readonly middleFrequency: Float64Array
+  readonly middleFoldedFrequency: Float64Array
   /** Birth date: year 0 = unknown; month/day 0 = year only. */
   readonly birthYear: Int16Array
   readonly birthMonth: Uint8Array
@@ -385,6 +388,8 @@ export function citizenTableBuilder(): CitizenTableBuilder {
     const given = col.given.take()
     const surnameFolded = col.surnameFolded.take()
     const givenFolded = col.givenFolded.take()
+    const middle = col.middle.take()
+    const middleFolded = col.middleFolded.take()
     return {
       size,
       recordIds,
@@ -396,8 +401,8 @@ export function citizenTableBuilder(): CitizenTableBuilder {
       fullNameFolded: col.fullNameFolded.take(),
       surname,
       surnameFolded,
-      middle: col.middle.take(),
-      middleFolded: col.middleFolded.take(),
+      middle,
+      middleFolded,
       given,
       givenFolded,
       middleInitial: col.middleInitial.take(),
@@ -407,6 +412,8 @@ export function citizenTableBuilder(): CitizenTableBuilder {
       givenFrequency: frequencies(given, words.size),
       surnameFoldedFrequency: frequencies(surnameFolded, folded.size),
       givenFoldedFrequency: frequencies(givenFolded, folded.size),
+      middleFrequency: frequencies(middle, words.size),
+      middleFoldedFrequency: frequencies(middleFolded, folded.size),
       birthYear: Int16Array.from(col.year.take()),
       birthMonth: Uint8Array.from(col.month.take()),
       birthDay: Uint8Array.from(col.day.take()),

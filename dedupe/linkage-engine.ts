@@ -62,9 +62,12 @@ export interface PairScorer<T> {
    * True when an exclusion rule holds or some field of the pair sits at a contradicting level:
    * one that almost never occurs between two records of one person (m below
    * `contradictionM`) and is at least four times more common between different people
-   * (weight below -2), such as two different full birth dates.
+   * (weight below -2), such as two different full birth dates; unless a comparison of
+   * `contradictionUnlessExact` is at its strongest level.
    */
   contradicts(table: T, a: number, b: number): boolean
+  /** True when a comparison of `contradictionUnlessExact` is at its strongest level (the same ID number). */
+  sharesIdentifier(table: T, a: number, b: number): boolean
 }
 
 /** Default m below which a disagreeing level is a contradiction (see PairScorer.contradicts). */
@@ -80,7 +83,7 @@ export function compileScorer<T>(
   const C = comps.length
   const { table: W, stride } = weightTable(model.comparisons)
   const tfU = new Float64Array(C * stride)
-  model.comparisons.forEach((p, c) => p.levels.forEach((lv, i) => (tfU[c * stride + i + 1] = lv.termFrequency ? lv.u : 0)))
+  model.comparisons.forEach((p, c) => p.levels.forEach((lv, i) => (tfU[c * stride + i + 1] = lv.termFrequency ? lv.termFrequencyU : 0)))
   const contradiction = new Uint8Array(C * stride)
   model.comparisons.forEach((p, c) => p.levels.forEach((lv, i) => (contradiction[c * stride + i + 1] = lv.m < contradictionM && lv.weight < -2 ? 1 : 0)))
   const tfFloor = 1 / Math.max(2, 2 * size)
@@ -93,6 +96,11 @@ export function compileScorer<T>(
       return u
     })
     return { c, level: r.level, unless }
+  })
+  const sparing = (settings.contradictionUnlessExact ?? []).map((name) => {
+    const u = comps.findIndex((cmp) => cmp.name === name)
+    if (u < 0) throw new Error(`contradictionUnlessExact: unknown comparison ${name}`)
+    return u
   })
   const fill =
     settings.levels ??
@@ -130,7 +138,14 @@ export function compileScorer<T>(
     contradicts(table, a, b) {
       fill(table, a, b, scratch, 0)
       if (exclusions.length > 0 && excluded()) return true
+      for (const u of sparing) if (scratch[u] === 1) return false
       for (let c = 0; c < C; c++) if (contradiction[c * stride + scratch[c]!] === 1) return true
+      return false
+    },
+    sharesIdentifier(table, a, b) {
+      if (sparing.length === 0) return false
+      fill(table, a, b, scratch, 0)
+      for (const u of sparing) if (scratch[u] === 1) return true
       return false
     }
   }

@@ -228,10 +228,15 @@ export function residenceLevel(t: T, a: number, b: number): number {
   const hasAddress = off[a + 1]! > off[a]! && off[b + 1]! > off[b]!
   if (!hasCommune && !hasAddress) return 0
   const j = hasAddress ? (t.address[a] === t.address[b] ? 1 : addressJaccard(t.addressTokens, a, b)) : 0
+  // Another hamlet or house number in the same place: a neighbour, or a namesake down the road.
+  const na = t.addressNumbers[a]!
+  const nb = t.addressNumbers[b]!
+  const otherNumber = na >= 0 && nb >= 0 && na !== nb
+  if (otherNumber && (sameCommune || j >= 0.3)) return 5
   if (sameCommune) return hasAddress && j >= 0.6 ? 1 : 3
   if (j >= 0.6) return 2
   if (j >= 0.3) return 4
-  return 5
+  return 6
 }
 
 function parentLevel(t: T, exact: Int32Array, folded: Int32Array, given: Int32Array, surname: Int32Array, a: number, b: number): number {
@@ -394,6 +399,7 @@ export const citizenComparisons: readonly Comparison<T>[] = [
       { label: "similar address (Jaccard >= 0.6)" },
       { label: "same commune" },
       { label: "some address words shared (Jaccard >= 0.3)" },
+      { label: "same commune or address words, another hamlet / house number" },
       { label: "different" }
     ],
     compare: residenceLevel

@@ -74,7 +74,7 @@ export const CITIZEN_PRIOR_M: Readonly<Record<string, readonly number[]>> = {
   cccd: [0.95, 0.03, 0.01, 0.01],
   cmnd: [0.95, 0.03, 0.01, 0.01],
   hometown: [0.97, 0.03],
-  residence: [0.3, 0.3, 0.3, 0.05, 0.05],
+  residence: [0.3, 0.3, 0.3, 0.05, 0.02, 0.03],
   parents: [0.6, 0.3, 0.04, 0.02, 0.02, 0.02],
   phone: [0.97, 0.03],
   named_as_parent: [0.005, 0.995]
@@ -104,6 +104,8 @@ export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSe
     blockingRules: [
       { kind: "key", name: "cccd", deactivates: ["cccd"], key: (t, i) => (t.cccd[i]! >= 0 ? t.cccd[i]! : NaN) },
       { kind: "key", name: "cmnd", deactivates: ["cmnd"], key: (t, i) => (t.cmnd[i]! >= 0 ? t.cmnd[i]! : NaN) },
+      // A personal phone number: catches the records whose name and ID are both mistyped.
+      { kind: "key", name: "phone", deactivates: ["phone"], train: false, key: (t, i) => (t.phone[i]! >= 0 ? t.phone[i]! : NaN) },
       {
         kind: "key",
         name: "cccd prefix + given name + surname + middle initial",
@@ -165,6 +167,13 @@ export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSe
         deactivates: ["birth_date", "residence"],
         train: false,
         key: (t, i) => blockKey(fullDate(t, i), t.commune[i]!)
+      },
+      {
+        kind: "key",
+        name: "birth date + hometown",
+        deactivates: ["birth_date", "hometown"],
+        train: false,
+        key: (t, i) => blockKey(fullDate(t, i), t.hometown[i]!)
       },
       {
         kind: "key",

@@ -70,6 +70,8 @@ export interface CitizenTable {
   readonly addresses: Interner
   readonly address: Int32Array
   readonly addressTokens: IntLists
+  /** The address's numbers (hamlet, group, house: "Thôn 6", "số 12") as one code, -1 when it has none. */
+  readonly addressNumbers: Int32Array
   readonly fatherName: Int32Array
   readonly fatherFolded: Int32Array
   readonly fatherGivenFolded: Int32Array
@@ -219,6 +221,8 @@ export function citizenTableBuilder(): CitizenTableBuilder {
   const updated: number[] = []
   tokOffsets.push(0)
   addrOffsets.push(0)
+  const addrNumbers = new Growable()
+  const numbersOf: number[] = []
   const addressTokensOf: (readonly number[] | undefined)[] = []
 
   // Parsed names live in columns indexed by a name id (no object per name for the GC to
@@ -363,10 +367,13 @@ export function citizenTableBuilder(): CitizenTableBuilder {
           if (w.length > 0 && !ADDRESS_STOPWORDS.has(w)) set.add(addressWords.code(w))
         toks = [...set].sort((x, y) => x - y)
         addressTokensOf[addrCode] = toks
+        const numbers = toks.map((k) => addressWords.values[k]!).filter((w) => /^\d+$/.test(w)).map((w) => String(Number(w)))
+        numbersOf[addrCode] = numbers.length === 0 ? -1 : addressWords.code("#" + numbers.sort().join(" "))
       }
       for (const t of toks) addrValues.push(t)
     }
     addrOffsets.push(addrValues.length)
+    addrNumbers.push(addrCode >= 0 ? numbersOf[addrCode]! : -1)
 
     const f = parseName(rec.fatherName)
     col.father.push(nv(nm.full, f))
@@ -429,6 +436,7 @@ export function citizenTableBuilder(): CitizenTableBuilder {
       addresses,
       address: col.address.take(),
       addressTokens: { offsets: addrOffsets.take(), values: addrValues.take() },
+      addressNumbers: addrNumbers.take(),
       fatherName: col.father.take(),
       fatherFolded: col.fatherF.take(),
       fatherGivenFolded: col.fatherG.take(),

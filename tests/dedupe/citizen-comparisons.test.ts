@@ -63,6 +63,14 @@ describe("citizen comparisons", () => {
     expect(level("named_as_parent", { ...son, fatherName: "Nguyễn Văn Trung" }, { ...son, birthDate: "1996" }).level).toBe(2)
     expect(level("named_as_parent", { ...son, fatherName: "Nguyễn Văn Trung" }, { ...son, birthDate: "1968-03-02" }).level).toBe(1)
   })
+  it("residence: another hamlet or house number in the same commune is its own level", () => {
+    const home = { communeCode: "10042", address: "Thôn 6, xã An Lạc, huyện Văn Lâm" }
+    expect(level("residence", home, { communeCode: "10042", address: "Thon 6, X. An Lac" }).level).toBe(1)
+    expect(level("residence", home, { communeCode: "10042", address: "Thôn 3, xã An Lạc, huyện Văn Lâm" }).level).toBe(5)
+    expect(level("residence", home, { address: "Thôn 3, xã An Lạc, huyện Văn Lâm" }).level).toBe(5)
+    expect(level("residence", home, { communeCode: "10042" }).level).toBe(3)
+    expect(level("residence", home, { communeCode: "20000", address: "Khu 2, xã Bình Minh" }).level).toBe(6)
+  })
   it("both parents' names are one comparison: both the same, one the same and the other missing or different", () => {
     const p = { fatherName: "Lê Văn Hải", motherName: "Trần Thị Mai" }
     expect(level("parents", p, { fatherName: "LE VAN HAI", motherName: "Trần Thị Mai" }).level).toBe(1)

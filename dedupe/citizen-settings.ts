@@ -202,6 +202,7 @@ export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSe
       }
     ],
     deterministicRecall: options.deterministicRecall ?? 0.7,
+    measureDeterministicRecall: true,
     priorM: CITIZEN_PRIOR_M,
     exclusions: [
       {

@@ -55,6 +55,8 @@ export interface FellegiSunterModel {
   readonly uPairs: number
   /** Things the operator should know (defaults kept for lack of data). */
   readonly warnings: readonly string[]
+  /** The deterministic rules' recall when measured (LinkageSettings.measureDeterministicRecall). */
+  readonly deterministicRecall?: number
 }
 
 /** EM produced a model that cannot be a record-linkage model; it is refused rather than used. */

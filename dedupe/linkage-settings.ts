@@ -110,6 +110,13 @@ export interface LinkageSettings<T> {
   readonly deterministicRules: readonly DeterministicRule<T>[]
   /** Share of all true matching pairs the deterministic rules are assumed to find (Splink's `recall`). */
   readonly deterministicRecall: number
+  /**
+   * Measure the deterministic rules' recall instead of assuming it: after scoring, it is the
+   * share of the expected matching pairs (the sum of the candidate pairs' match probabilities)
+   * that the rules found, and the prior follows (a few rounds, at most 4 bits from the assumed
+   * one). Default false.
+   */
+  readonly measureDeterministicRecall?: boolean
   readonly identity?: IdentityConstraint<T>
   readonly exclusions?: readonly ExclusionRule[]
   /**

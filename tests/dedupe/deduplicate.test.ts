@@ -41,6 +41,19 @@ describe("deduplicate (synthetic population with ground truth)", () => {
     expect(result.model.sessions.some((s) => s.rule === "cccd" && s.discarded === undefined)).toBe(true)
   })
 
+  it("measures the deterministic rules' recall: the prior comes out at the true share of matching pairs", () => {
+    const byPerson = new Map<string, number>()
+    for (const p of pop.personIds) byPerson.set(p, (byPerson.get(p) ?? 0) + 1)
+    let truePairs = 0
+    for (const k of byPerson.values()) truePairs += (k * (k - 1)) / 2
+    const n = pop.records.length
+    const truePrior = truePairs / ((n * (n - 1)) / 2)
+    expect(result.model.deterministicRecall).toBeGreaterThan(0)
+    expect(result.model.deterministicRecall).toBeLessThan(1)
+    // Within a factor of 1.4 (half a bit); the assumed recall of 0.7 put it ~0.8 bits low.
+    expect(Math.abs(Math.log2(result.model.prior / truePrior))).toBeLessThan(0.5)
+  })
+
   it("gives the same master ids on a rerun and with the input shuffled", () => {
     const again = deduplicate([...pop.records].reverse())
     const m2 = new Map(again.assignments.map((a) => [a.recordId, a.masterId]))

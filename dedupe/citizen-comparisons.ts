@@ -231,7 +231,7 @@ export function residenceLevel(t: T, a: number, b: number): number {
   // Another hamlet or house number in the same place: a neighbour, or a namesake down the road.
   const na = t.addressNumbers[a]!
   const nb = t.addressNumbers[b]!
-  const otherNumber = na >= 0 && nb >= 0 && na !== nb
+  const otherNumber = na !== 0 && nb !== 0 && (na & nb) === 0
   if (otherNumber && (sameCommune || j >= 0.3)) return 5
   if (sameCommune) return hasAddress && j >= 0.6 ? 1 : 3
   if (j >= 0.6) return 2

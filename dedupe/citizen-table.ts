@@ -70,7 +70,11 @@ export interface CitizenTable {
   readonly addresses: Interner
   readonly address: Int32Array
   readonly addressTokens: IntLists
-  /** The address's numbers (hamlet, group, house: "Thôn 6", "số 12") as one code, -1 when it has none. */
+  /**
+   * The address's numbers (hamlet, group, house: "Thôn 6", "số 12") as a bit set: bit n % 31 for
+   * each number n; 0 when it has none. Two addresses with numbers but no bit in common name
+   * another hamlet or house; one that only lacks a number ("Thôn 3" against "số 12, Thôn 3") does not.
+   */
   readonly addressNumbers: Int32Array
   readonly fatherName: Int32Array
   readonly fatherFolded: Int32Array
@@ -367,13 +371,17 @@ export function citizenTableBuilder(): CitizenTableBuilder {
           if (w.length > 0 && !ADDRESS_STOPWORDS.has(w)) set.add(addressWords.code(w))
         toks = [...set].sort((x, y) => x - y)
         addressTokensOf[addrCode] = toks
-        const numbers = toks.map((k) => addressWords.values[k]!).filter((w) => /^\d+$/.test(w)).map((w) => String(Number(w)))
-        numbersOf[addrCode] = numbers.length === 0 ? -1 : addressWords.code("#" + numbers.sort().join(" "))
+        let mask = 0
+        for (const k of toks) {
+          const w = addressWords.values[k]!
+          if (/^\d+$/.test(w)) mask |= 1 << Number(w) % 31
+        }
+        numbersOf[addrCode] = mask
       }
       for (const t of toks) addrValues.push(t)
     }
     addrOffsets.push(addrValues.length)
-    addrNumbers.push(addrCode >= 0 ? numbersOf[addrCode]! : -1)
+    addrNumbers.push(addrCode >= 0 ? numbersOf[addrCode]! : 0)
 
     const f = parseName(rec.fatherName)
     col.father.push(nv(nm.full, f))

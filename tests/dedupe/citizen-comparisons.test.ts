@@ -69,6 +69,8 @@ describe("citizen comparisons", () => {
     expect(level("residence", home, { communeCode: "10042", address: "Thôn 3, xã An Lạc, huyện Văn Lâm" }).level).toBe(5)
     expect(level("residence", home, { address: "Thôn 3, xã An Lạc, huyện Văn Lâm" }).level).toBe(5)
     expect(level("residence", home, { communeCode: "10042" }).level).toBe(3)
+    // A house number on one record only is not another place.
+    expect(level("residence", home, { communeCode: "10042", address: "Số 12, Thôn 6, xã An Lạc, huyện Văn Lâm" }).level).toBe(1)
     expect(level("residence", home, { communeCode: "20000", address: "Khu 2, xã Bình Minh" }).level).toBe(6)
   })
   it("both parents' names are one comparison: both the same, one the same and the other missing or different", () => {

@@ -440,6 +440,7 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
     })
   }
   let recallMeasured: number | undefined
+  const assumedLog2Odds = priorLog2Odds
   if (measure && deterministic > 0) {
     // The deterministic rules' recall, measured instead of assumed: the expected number of
     // matching pairs is the sum of the match probabilities of the candidate pairs, and the
@@ -458,7 +459,10 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
       if (moved < 0.001) break
     }
     prior = 1 / (1 + Math.pow(2, -priorLog2Odds))
-    const shift = priorLog2Odds - start
+  }
+  if (measure) {
+    // Drop the pairs held below the keep threshold; shift the rest by the prior's move.
+    const shift = priorLog2Odds - assumedLog2Odds
     let kept = 0
     for (let k = 0; k < store.count; k++) {
       const w = store.w[k]! + shift

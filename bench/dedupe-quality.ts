@@ -41,6 +41,8 @@ console.log(
       reviewPairsThatAreMatches: reviewTrue,
       refusedForIdentity: res.stats.autoMergeRefusedForIdentity,
       refusedForChain: res.stats.autoMergeRefusedForChain,
+      refusedForContradiction: res.stats.autoMergeRefusedForContradiction,
+      refusedForRival: res.stats.autoMergeRefusedForRival,
       candidatePairs: res.candidatePairs,
       perRule: Object.fromEntries(res.ruleCounts.map((r) => [r.rule, r.newPairs])),
       thresholds: { auto: res.thresholds.autoMergeProbability, review: res.thresholds.reviewProbability, estimatedPrecision: +res.thresholds.estimatedPrecision.toFixed(5) },

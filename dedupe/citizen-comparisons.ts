@@ -69,6 +69,8 @@ function namePartLevel(t: T, exact: Int32Array, folded: Int32Array, a: number, b
   return 6
 }
 export const NAME_PART_DIFFERENT = 6
+/** Both records accented, the same letters, other tone or vowel marks (Hương/Hường, Lan/Lân). */
+export const NAME_PART_OTHER_DIACRITICS = 3
 
 export const surnameLevel = (t: T, a: number, b: number): number => namePartLevel(t, t.surname, t.surnameFolded, a, b)
 export const givenLevel = (t: T, a: number, b: number): number => namePartLevel(t, t.given, t.givenFolded, a, b)
@@ -226,10 +228,15 @@ export function residenceLevel(t: T, a: number, b: number): number {
   const hasAddress = off[a + 1]! > off[a]! && off[b + 1]! > off[b]!
   if (!hasCommune && !hasAddress) return 0
   const j = hasAddress ? (t.address[a] === t.address[b] ? 1 : addressJaccard(t.addressTokens, a, b)) : 0
+  // Another hamlet or house number in the same place: a neighbour, or a namesake down the road.
+  const na = t.addressNumbers[a]!
+  const nb = t.addressNumbers[b]!
+  const otherNumber = na !== 0 && nb !== 0 && (na & nb) === 0
+  if (otherNumber && (sameCommune || j >= 0.3)) return 5
   if (sameCommune) return hasAddress && j >= 0.6 ? 1 : 3
   if (j >= 0.6) return 2
   if (j >= 0.3) return 4
-  return 5
+  return 6
 }
 
 function parentLevel(t: T, exact: Int32Array, folded: Int32Array, given: Int32Array, surname: Int32Array, a: number, b: number): number {
@@ -254,6 +261,31 @@ export const motherLevel = (t: T, a: number, b: number): number =>
   parentLevel(t, t.motherName, t.motherFolded, t.motherGivenFolded, t.motherSurnameFolded, a, b)
 
 /**
+ * Both parents' names in one comparison. Brothers, sisters and twins share both parents, so
+ * the two names agreeing are one piece of evidence, not two independent ones: scored as two
+ * comparisons they counted ~20 bits for a pair of siblings. Here "both agree" has its own m and
+ * u (u: how often two random records share both parents, i.e. mostly siblings).
+ */
+export function parentsLevel(t: T, a: number, b: number): number {
+  return parentsFromLevels(fatherLevel(t, a, b), motherLevel(t, a, b))
+}
+
+/** Combines the father's and the mother's parent levels (0 missing, 1-2 same, 3-4 similar, 5 different). */
+function parentsFromLevels(f: number, m: number): number {
+  if (f === 0 && m === 0) return 0
+  const fa = f === 1 || f === 2
+  const ma = m === 1 || m === 2
+  if (fa && ma) return 1
+  if ((fa && m === 0) || (ma && f === 0)) return 2
+  const fs = f === 3 || f === 4
+  const ms = m === 3 || m === 4
+  if ((fa && ms) || (ma && fs)) return 3
+  if (fa || ma) return 5
+  if ((fs || f === 0) && (ms || m === 0)) return 4
+  return 6
+}
+
+/**
  * Parent and child: one record names the other's full name as its father or mother. A son
  * named after his father agrees on name, surname, hometown and address; this catches him.
  */
@@ -266,6 +298,12 @@ export function namedAsParentLevel(t: T, a: number, b: number): number {
   const ma = t.motherFolded[a]!
   const mb = t.motherFolded[b]!
   if (fa < 0 && fb < 0 && ma < 0 && mb < 0) return 0
+  // A parent is a generation older: records born within a few years of each other cannot be
+  // parent and child (a son named after his father, one record naming the father and the
+  // other naming no parent, is the son twice).
+  const ya = t.birthYear[a]!
+  const yb = t.birthYear[b]!
+  if (ya > 0 && yb > 0 && ya - yb < MIN_PARENT_AGE && yb - ya < MIN_PARENT_AGE) return 2
   // b is a's parent when a names b's name as its parent and b does not name that same parent
   // (two records of a son named after his father both name the father).
   const parent = (fa >= 0 && fa === nb && fb !== fa) || (fb >= 0 && fb === na && fa !== fb) ||
@@ -273,6 +311,8 @@ export function namedAsParentLevel(t: T, a: number, b: number): number {
   return parent ? 1 : 2
 }
 export const NAMED_AS_PARENT = 1
+/** Years between a parent's and a child's births at least (registers hold mistyped years too). */
+const MIN_PARENT_AGE = 13
 
 /** All levels, in the order of `citizenComparisons`. */
 export function citizenLevels(t: T, a: number, b: number, out: Uint8Array, o: number): void {
@@ -285,25 +325,17 @@ export function citizenLevels(t: T, a: number, b: number, out: Uint8Array, o: nu
   out[o + 6] = idLevel(t.cmnd, CMND_WIDTH, a, b)
   out[o + 7] = exactLevel(t.hometown, a, b)
   out[o + 8] = residenceLevel(t, a, b)
-  out[o + 9] = fatherLevel(t, a, b)
-  out[o + 10] = motherLevel(t, a, b)
-  out[o + 11] = exactLevel(t.phone, a, b)
-  out[o + 12] = namedAsParentLevel(t, a, b)
+  out[o + 9] = parentsFromLevels(fatherLevel(t, a, b), motherLevel(t, a, b))
+  out[o + 10] = exactLevel(t.phone, a, b)
+  out[o + 11] = namedAsParentLevel(t, a, b)
 }
 
 const NAME_LEVELS = [
   { label: "exact", termFrequency: true },
-  { label: "same letters, one record typed without diacritics", termFrequency: true },
+  { label: "same letters, one record typed without diacritics", termFrequency: true, termFrequencyLevels: [1, 2, 3] },
   { label: "same letters, different diacritics" },
   { label: "similar spelling (one typo, or Jaro-Winkler >= 0.88 without diacritics)" },
   { label: "found elsewhere in the other name (order swapped)" },
-  { label: "different" }
-]
-const PARENT_LEVELS = [
-  { label: "exact" },
-  { label: "same without diacritics" },
-  { label: "same surname and given name" },
-  { label: "similar spelling (Jaro-Winkler >= 0.9)" },
   { label: "different" }
 ]
 const ID_LEVELS = [{ label: "exact" }, { label: "one digit differs" }, { label: "two adjacent digits swapped" }, { label: "different" }]
@@ -327,14 +359,16 @@ export const citizenComparisons: readonly Comparison<T>[] = [
   {
     name: "middle_name",
     levels: [
-      { label: "exact" },
-      { label: "same letters, one record typed without diacritics" },
+      { label: "exact", termFrequency: true },
+      { label: "same letters, one record typed without diacritics", termFrequency: true, termFrequencyLevels: [1, 2, 3] },
       { label: "same letters, different diacritics" },
       { label: "one record has no middle name" },
       { label: "one contains the other / similar spelling" },
       { label: "different" }
     ],
-    compare: middleLevel
+    compare: middleLevel,
+    // Văn and Thị are a fifth of all records each, Khắc one in a few hundred.
+    termFrequency: nameTf((t) => t.middle, (t) => t.middleFolded, (t) => t.middleFrequency, (t) => t.middleFoldedFrequency)
   },
   {
     name: "given_name",
@@ -365,12 +399,23 @@ export const citizenComparisons: readonly Comparison<T>[] = [
       { label: "similar address (Jaccard >= 0.6)" },
       { label: "same commune" },
       { label: "some address words shared (Jaccard >= 0.3)" },
+      { label: "same commune or address words, another hamlet / house number" },
       { label: "different" }
     ],
     compare: residenceLevel
   },
-  { name: "father_name", levels: PARENT_LEVELS, compare: fatherLevel },
-  { name: "mother_name", levels: PARENT_LEVELS, compare: motherLevel },
+  {
+    name: "parents",
+    levels: [
+      { label: "father's and mother's names both the same (with or without diacritics)" },
+      { label: "one parent's name the same, the other missing on a record" },
+      { label: "one parent's name the same, the other's similar (typo)" },
+      { label: "similar names only" },
+      { label: "one parent's name the same, the other's different" },
+      { label: "different" }
+    ],
+    compare: parentsLevel
+  },
   { name: "phone", levels: SAME_DIFFERENT, compare: (t, a, b) => exactLevel(t.phone, a, b) },
   {
     name: "named_as_parent",

@@ -3,7 +3,7 @@
  * Vietnamese names, dates and IDs actually get dirty), the blocking rules, the deterministic
  * rules for the prior and the CCCD identity constraint.
  */
-import { citizenComparisons, citizenLevels, idDifference, NAME_PART_DIFFERENT, NAMED_AS_PARENT } from "./citizen-comparisons.ts"
+import { citizenComparisons, citizenLevels, idDifference, NAME_PART_DIFFERENT, NAME_PART_OTHER_DIACRITICS, NAMED_AS_PARENT } from "./citizen-comparisons.ts"
 import { CCCD_WIDTH, type CitizenTable } from "./citizen-table.ts"
 import { blockKey, type LinkageSettings, type SortedNeighbourhoodRule } from "./linkage-settings.ts"
 
@@ -55,7 +55,7 @@ function countingSort(items: Int32Array, key: (i: number) => number, range: numb
 
 export const citizenComparisonNames = [
   "surname", "middle_name", "given_name", "birth_date", "gender", "cccd", "cmnd", "hometown", "residence",
-  "father_name", "mother_name", "phone", "named_as_parent"
+  "parents", "phone", "named_as_parent"
 ] as const
 
 /**
@@ -74,9 +74,8 @@ export const CITIZEN_PRIOR_M: Readonly<Record<string, readonly number[]>> = {
   cccd: [0.95, 0.03, 0.01, 0.01],
   cmnd: [0.95, 0.03, 0.01, 0.01],
   hometown: [0.97, 0.03],
-  residence: [0.3, 0.3, 0.3, 0.05, 0.05],
-  father_name: [0.8, 0.15, 0.02, 0.02, 0.01],
-  mother_name: [0.8, 0.15, 0.02, 0.02, 0.01],
+  residence: [0.3, 0.3, 0.3, 0.05, 0.02, 0.03],
+  parents: [0.6, 0.3, 0.04, 0.02, 0.02, 0.02],
   phone: [0.97, 0.03],
   named_as_parent: [0.005, 0.995]
 }
@@ -105,6 +104,8 @@ export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSe
     blockingRules: [
       { kind: "key", name: "cccd", deactivates: ["cccd"], key: (t, i) => (t.cccd[i]! >= 0 ? t.cccd[i]! : NaN) },
       { kind: "key", name: "cmnd", deactivates: ["cmnd"], key: (t, i) => (t.cmnd[i]! >= 0 ? t.cmnd[i]! : NaN) },
+      // A personal phone number: catches the records whose name and ID are both mistyped.
+      { kind: "key", name: "phone", deactivates: ["phone"], train: false, key: (t, i) => (t.phone[i]! >= 0 ? t.phone[i]! : NaN) },
       {
         kind: "key",
         name: "cccd prefix + given name + surname + middle initial",
@@ -152,9 +153,32 @@ export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSe
         key: (t, i) => blockKey(t.fullNameFolded[i]!, t.commune[i]!)
       },
       {
+        // Missing birth date and no commune: the same full name and hometown.
+        kind: "key",
+        name: "full name + hometown",
+        deactivates: ["surname", "given_name", "middle_name", "hometown"],
+        train: false,
+        key: (t, i) => blockKey(t.fullNameFolded[i]!, t.hometown[i]!)
+      },
+      {
+        // A typo in any name part: the same full birth date in the same commune.
+        kind: "key",
+        name: "birth date + commune",
+        deactivates: ["birth_date", "residence"],
+        train: false,
+        key: (t, i) => blockKey(fullDate(t, i), t.commune[i]!)
+      },
+      {
+        kind: "key",
+        name: "birth date + hometown",
+        deactivates: ["birth_date", "hometown"],
+        train: false,
+        key: (t, i) => blockKey(fullDate(t, i), t.hometown[i]!)
+      },
+      {
         kind: "key",
         name: "father + mother + birth year",
-        deactivates: ["father_name", "mother_name", "birth_date"],
+        deactivates: ["parents", "birth_date"],
         train: false,
         key: (t, i) => blockKey(t.fatherFolded[i]!, t.motherFolded[i]!, year(t, i))
       },
@@ -178,6 +202,7 @@ export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSe
       }
     ],
     deterministicRecall: options.deterministicRecall ?? 0.7,
+    measureDeterministicRecall: true,
     priorM: CITIZEN_PRIOR_M,
     exclusions: [
       {
@@ -188,12 +213,24 @@ export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSe
         unlessExact: ["cccd", "cmnd", "phone"]
       },
       {
+        // Diacritics make Vietnamese names: Hương and Hường, Lan and Lân are different names,
+        // and twins get such pairs. Two records that both carry diacritics and spell the given
+        // name with different ones are two people, however much else (parents, birth date,
+        // address) agrees; a record typed without diacritics is not affected.
+        name: "given names with the same letters but different diacritics, both written with diacritics",
+        comparison: "given_name",
+        level: NAME_PART_OTHER_DIACRITICS,
+        unlessExact: ["cccd", "cmnd", "phone"]
+      },
+      {
         name: "one record names the other as its parent (father and son of the same name)",
         comparison: "named_as_parent",
         level: NAMED_AS_PARENT,
         unlessExact: ["cccd", "cmnd"]
       }
     ],
+    contradictionUnlessExact: ["cccd", "cmnd", "phone"],
+    reviewContradictingPairs: true,
     identity: {
       name: "valid CCCD",
       // The code is the index of a record holding the identity (IDs are numbers, not codes).

@@ -113,6 +113,9 @@ export interface CitizenTable {
   readonly givenFrequency: Float64Array
   readonly surnameFoldedFrequency: Float64Array
   readonly givenFoldedFrequency: Float64Array
+  /** Relative frequency of each middle name among records that have one (code in `words`, and in `folded`). */
+  readonly middleFrequency: Float64Array
+  readonly middleFoldedFrequency: Float64Array
   /** Birth date: year 0 = unknown; month/day 0 = year only. */
   readonly birthYear: Int16Array
   readonly birthMonth: Uint8Array
@@ -136,6 +139,12 @@ export interface CitizenTable {
   readonly addresses: Interner
   readonly address: Int32Array
   readonly addressTokens: IntLists
+  /**
+   * The address's numbers (hamlet, group, house: "Thôn 6", "số 12") as a bit set: bit n % 31 for
+   * each number n; 0 when it has none. Two addresses with numbers but no bit in common name
+   * another hamlet or house; one that only lacks a number ("Thôn 3" against "số 12, Thôn 3") does not.
+   */
+  readonly addressNumbers: Int32Array
   readonly fatherName: Int32Array
   readonly fatherFolded: Int32Array
   readonly fatherGivenFolded: Int32Array
@@ -314,6 +323,8 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
   const sourceNames = new Map<string, string>()
   tokOffsets.push(0)
   addrOffsets.push(0)
+  const addrNumbers = new Growable()
+  const numbersOf: number[] = []
   const addressTokensOf: (readonly number[] | undefined)[] = []
 
   // Parsed names live in columns indexed by a name id (no object per name for the GC to
@@ -469,10 +480,17 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
           if (w.length > 0 && !ADDRESS_STOPWORDS.has(w)) set.add(addressWords.code(w))
         toks = [...set].sort((x, y) => x - y)
         addressTokensOf[addrCode] = toks
+        let mask = 0
+        for (const k of toks) {
+          const w = addressWords.values[k]!
+          if (/^\d+$/.test(w)) mask |= 1 << Number(w) % 31
+        }
+        numbersOf[addrCode] = mask
       }
       for (const t of toks) addrValues.push(t)
     }
     addrOffsets.push(addrValues.length)
+    addrNumbers.push(addrCode >= 0 ? numbersOf[addrCode]! : 0)
 
     const f = parseName(rec.fatherName)
     col.father.push(nv(nm.full, f))
@@ -501,6 +519,8 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
     const given = col.given.take()
     const surnameFolded = col.surnameFolded.take()
     const givenFolded = col.givenFolded.take()
+    const middle = col.middle.take()
+    const middleFolded = col.middleFolded.take()
     return {
       size,
       recordIds,
@@ -512,8 +532,8 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
       fullNameFolded: col.fullNameFolded.take(),
       surname,
       surnameFolded,
-      middle: col.middle.take(),
-      middleFolded: col.middleFolded.take(),
+      middle,
+      middleFolded,
       given,
       givenFolded,
       middleInitial: col.middleInitial.take(),
@@ -523,6 +543,8 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
       givenFrequency: frequencies(given, words.size),
       surnameFoldedFrequency: frequencies(surnameFolded, folded.size),
       givenFoldedFrequency: frequencies(givenFolded, folded.size),
+      middleFrequency: frequencies(middle, words.size),
+      middleFoldedFrequency: frequencies(middleFolded, folded.size),
       birthYear: Int16Array.from(col.year.take()),
       birthMonth: Uint8Array.from(col.month.take()),
       birthDay: Uint8Array.from(col.day.take()),
@@ -538,6 +560,7 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
       addresses,
       address: col.address.take(),
       addressTokens: { offsets: addrOffsets.take(), values: addrValues.take() },
+      addressNumbers: addrNumbers.take(),
       fatherName: col.father.take(),
       fatherFolded: col.fatherF.take(),
       fatherGivenFolded: col.fatherG.take(),

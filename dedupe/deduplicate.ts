@@ -77,6 +77,10 @@ export interface DedupeStats {
   readonly autoMergeRefusedForIdentity: number
   /** Auto-merge pairs refused because another pair across the two persons looks like two people. */
   readonly autoMergeRefusedForChain: number
+  /** Auto-merge pairs refused because a field of the pair contradicts (two birth days of one year, say). */
+  readonly autoMergeRefusedForContradiction: number
+  /** Auto-merge pairs refused because one record fits another, clearly different person as well. */
+  readonly autoMergeRefusedForRival: number
   readonly decisionsApplied: number
   readonly decisionsUnknownRecords: number
   /** Cleaning notes by kind ("cccd_leading_zero_restored": 1234, …). */
@@ -240,6 +244,8 @@ export function deduplicateTable(table: CitizenTable, options: DedupeOptions = {
       reviewPairs: reviewPairs.length,
       autoMergeRefusedForIdentity: clustering.refusedForIdentity,
       autoMergeRefusedForChain: clustering.refusedForChain,
+      autoMergeRefusedForContradiction: clustering.refusedForContradiction,
+      autoMergeRefusedForRival: clustering.refusedForRival,
       decisionsApplied: forcedMerges.length + keptApart.length,
       decisionsUnknownRecords: unknown,
       cleaningNotes

@@ -20,6 +20,8 @@ export interface LevelParameters {
   /** log2(m / u): the evidence this level adds to the match weight. */
   readonly weight: number
   readonly termFrequency: boolean
+  /** u the term-frequency adjustment compares the value's frequency with (ComparisonLevel.termFrequencyLevels). */
+  readonly termFrequencyU: number
 }
 
 export interface ComparisonParameters {
@@ -53,6 +55,8 @@ export interface FellegiSunterModel {
   readonly uPairs: number
   /** Things the operator should know (defaults kept for lack of data). */
   readonly warnings: readonly string[]
+  /** The deterministic rules' recall when measured (LinkageSettings.measureDeterministicRecall). */
+  readonly deterministicRecall?: number
 }
 
 /** EM produced a model that cannot be a record-linkage model; it is refused rather than used. */
@@ -256,7 +260,16 @@ export function modelParameters<T>(
     levels: cmp.levels.map((lv, i) => {
       const mm = Math.max(m[c]![i + 1]!, M_FLOOR)
       const uu = u[c]![i + 1]!
-      return { label: lv.label, m: mm, u: uu, weight: Math.log2(mm / uu), termFrequency: lv.termFrequency === true && cmp.termFrequency !== undefined }
+      let tfU = 0
+      for (const l of lv.termFrequencyLevels ?? [i + 1]) tfU += u[c]![l]!
+      return {
+        label: lv.label,
+        m: mm,
+        u: uu,
+        weight: Math.log2(mm / uu),
+        termFrequency: lv.termFrequency === true && cmp.termFrequency !== undefined,
+        termFrequencyU: tfU
+      }
     })
   }))
 }

@@ -64,9 +64,12 @@ export interface PairScorer<T> {
    * True when an exclusion rule holds or some field of the pair sits at a contradicting level:
    * one that almost never occurs between two records of one person (m below
    * `contradictionM`) and is at least four times more common between different people
-   * (weight below -2), such as two different full birth dates.
+   * (weight below -2), such as two different full birth dates; unless a comparison of
+   * `contradictionUnlessExact` is at its strongest level.
    */
   contradicts(table: T, a: number, b: number): boolean
+  /** True when a comparison of `contradictionUnlessExact` is at its strongest level (the same ID number). */
+  sharesIdentifier(table: T, a: number, b: number): boolean
 }
 
 /** Default m below which a disagreeing level is a contradiction (see PairScorer.contradicts). */
@@ -82,7 +85,7 @@ export function compileScorer<T>(
   const C = comps.length
   const { table: W, stride } = weightTable(model.comparisons)
   const tfU = new Float64Array(C * stride)
-  model.comparisons.forEach((p, c) => p.levels.forEach((lv, i) => (tfU[c * stride + i + 1] = lv.termFrequency ? lv.u : 0)))
+  model.comparisons.forEach((p, c) => p.levels.forEach((lv, i) => (tfU[c * stride + i + 1] = lv.termFrequency ? lv.termFrequencyU : 0)))
   const contradiction = new Uint8Array(C * stride)
   model.comparisons.forEach((p, c) => p.levels.forEach((lv, i) => (contradiction[c * stride + i + 1] = lv.m < contradictionM && lv.weight < -2 ? 1 : 0)))
   const tfFloor = 1 / Math.max(2, 2 * size)
@@ -95,6 +98,11 @@ export function compileScorer<T>(
       return u
     })
     return { c, level: r.level, unless }
+  })
+  const sparing = (settings.contradictionUnlessExact ?? []).map((name) => {
+    const u = comps.findIndex((cmp) => cmp.name === name)
+    if (u < 0) throw new Error(`contradictionUnlessExact: unknown comparison ${name}`)
+    return u
   })
   const fill =
     settings.levels ??
@@ -132,11 +140,21 @@ export function compileScorer<T>(
     contradicts(table, a, b) {
       fill(table, a, b, scratch, 0)
       if (exclusions.length > 0 && excluded()) return true
+      for (const u of sparing) if (scratch[u] === 1) return false
       for (let c = 0; c < C; c++) if (contradiction[c * stride + scratch[c]!] === 1) return true
+      return false
+    },
+    sharesIdentifier(table, a, b) {
+      if (sparing.length === 0) return false
+      fill(table, a, b, scratch, 0)
+      for (const u of sparing) if (scratch[u] === 1) return true
       return false
     }
   }
 }
+
+/** How far (bits) a measured deterministic recall may move the prior from the assumed one. */
+const PRIOR_SHIFT_MAX = 4
 
 /** A training session needs at least this many pairs. */
 const MIN_SESSION_PAIRS = 50
@@ -456,20 +474,17 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
 
   const pairsTotal = (size * (size - 1)) / 2
   const recall = Math.min(Math.max(settings.deterministicRecall, 0.01), 1)
-  let prior = pairsTotal > 0 ? deterministic / recall / pairsTotal : 0
-  prior = Math.min(Math.max(prior, 1 / Math.max(pairsTotal, 2)), 0.5)
-  const priorLog2Odds = Math.log2(prior / (1 - prior))
-  const model: FellegiSunterModel = {
-    prior,
-    comparisons: modelParameters(comps, m, u, estimated),
-    sessions,
-    uPairs: rp.count,
-    warnings
-  }
+  const clampPrior = (p: number) => Math.min(Math.max(p, 1 / Math.max(pairsTotal, 2)), 0.5)
+  let prior = clampPrior(pairsTotal > 0 ? deterministic / recall / pairsTotal : 0)
+  let priorLog2Odds = Math.log2(prior / (1 - prior))
+  const parameters = modelParameters(comps, m, u, estimated)
 
-  // Pass 2: score.
-  const scorer = compileScorer(settings, model, size)
-  const bestWeight = new Float32Array(size).fill(-Infinity)
+  // Pass 2: score. With a measured recall the prior may still rise, so pairs a little below
+  // the keep threshold are held until it is known.
+  const measure = settings.measureDeterministicRecall === true
+  const holdWeight = measure ? keepWeight - PRIOR_SHIFT_MAX : keepWeight
+  const scorer = compileScorer(settings, { comparisons: parameters }, size)
+  let bestWeight = new Float32Array(size).fill(-Infinity)
   const store = new PairStore()
   const ca = candidates.a
   const cb = candidates.b
@@ -480,7 +495,52 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
     const w = priorLog2Odds + scorer.bayesFactorLog2(table, a, b)
     if (w > bestWeight[a]!) bestWeight[a] = w
     if (w > bestWeight[b]!) bestWeight[b] = w
-    if (w >= keepWeight) store.push(a, b, w, cr[p]!)
+    if (w >= holdWeight) store.push(a, b, w, cr[p]!)
+  }
+  let recallMeasured: number | undefined
+  const assumedLog2Odds = priorLog2Odds
+  if (measure && deterministic > 0) {
+    // The deterministic rules' recall, measured instead of assumed: the expected number of
+    // matching pairs is the sum of the match probabilities of the candidate pairs, and the
+    // rules found `deterministic` of them. The prior moves every weight by the same amount, so
+    // a few rounds on the scored pairs settle it.
+    const start = priorLog2Odds
+    for (let round = 0; round < 20; round++) {
+      const shift = priorLog2Odds - start
+      let expected = 0
+      for (let k = 0; k < store.count; k++) expected += 1 / (1 + Math.pow(2, -(store.w[k]! + shift)))
+      recallMeasured = Math.min(Math.max(deterministic / expected, 0.01), 1)
+      const next = clampPrior(deterministic / recallMeasured / pairsTotal)
+      const nextLog2Odds = Math.max(Math.log2(next / (1 - next)), start - PRIOR_SHIFT_MAX)
+      const moved = Math.abs(Math.min(nextLog2Odds, start + PRIOR_SHIFT_MAX) - priorLog2Odds)
+      priorLog2Odds = Math.min(nextLog2Odds, start + PRIOR_SHIFT_MAX)
+      if (moved < 0.001) break
+    }
+    prior = 1 / (1 + Math.pow(2, -priorLog2Odds))
+  }
+  if (measure) {
+    // Drop the pairs held below the keep threshold; shift the rest by the prior's move.
+    const shift = priorLog2Odds - assumedLog2Odds
+    let kept = 0
+    for (let k = 0; k < store.count; k++) {
+      const w = store.w[k]! + shift
+      if (w < keepWeight) continue
+      store.a[kept] = store.a[k]!
+      store.b[kept] = store.b[k]!
+      store.w[kept] = w
+      store.r[kept] = store.r[k]!
+      kept++
+    }
+    store.count = kept
+    bestWeight = bestWeight.map((w) => w + shift)
+  }
+  const model: FellegiSunterModel = {
+    prior,
+    comparisons: parameters,
+    sessions,
+    uPairs: rp.count,
+    warnings,
+    ...(recallMeasured !== undefined ? { deterministicRecall: recallMeasured } : {})
   }
   lap("score")
   return {

@@ -10,6 +10,14 @@ export interface ComparisonLevel {
   readonly label: string
   /** Term-frequency adjusted: agreement on a rare value counts for more than on a common one. */
   readonly termFrequency?: boolean
+  /**
+   * For a term-frequency level below the first: the levels (1-based, this one included) on
+   * which two records hold the same value (exact, and "same letters, one typed without
+   * diacritics"). Their summed u is the chance that two random records share a value, which
+   * the value's frequency is compared with; u of this level alone would count the level's own
+   * rarity twice. Default: this level alone.
+   */
+  readonly termFrequencyLevels?: readonly number[]
 }
 
 export interface Comparison<T> {
@@ -102,8 +110,27 @@ export interface LinkageSettings<T> {
   readonly deterministicRules: readonly DeterministicRule<T>[]
   /** Share of all true matching pairs the deterministic rules are assumed to find (Splink's `recall`). */
   readonly deterministicRecall: number
+  /**
+   * Measure the deterministic rules' recall instead of assuming it: after scoring, it is the
+   * share of the expected matching pairs (the sum of the candidate pairs' match probabilities)
+   * that the rules found, and the prior follows (a few rounds, at most 4 bits from the assumed
+   * one). Default false.
+   */
+  readonly measureDeterministicRecall?: boolean
   readonly identity?: IdentityConstraint<T>
   readonly exclusions?: readonly ExclusionRule[]
+  /**
+   * Comparisons whose strongest level (the same ID number) outweighs a contradicting field
+   * (PairScorer.contradicts): a record pair with the same CCCD and two different birth days
+   * is one person with a typo.
+   */
+  readonly contradictionUnlessExact?: readonly string[]
+  /**
+   * An auto-merge pair with a contradicting field goes to review instead of merging. For
+   * populations of households (siblings, twins, namesakes agree on many correlated fields, so
+   * their score is inflated and the contradicting field is what tells them apart). Default false.
+   */
+  readonly reviewContradictingPairs?: boolean
   /**
    * m per comparison (levels 1..L) used when no training session could estimate it (small
    * inputs); without it the generic starting values of EM are used.

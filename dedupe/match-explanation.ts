@@ -45,7 +45,7 @@ export function explainPair<T>(
     if (level === 0) return { comparison: cmp.name, level, label: "missing on one side", weight: 0, termFrequencyAdjustment: 0 }
     const p = model.comparisons[c]!.levels[level - 1]!
     let tfAdj = 0
-    if (p.termFrequency && cmp.termFrequency !== undefined) tfAdj = Math.log2(p.u / Math.max(cmp.termFrequency(table, a, b), tfFloor))
+    if (p.termFrequency && cmp.termFrequency !== undefined) tfAdj = Math.log2(p.termFrequencyU / Math.max(cmp.termFrequency(table, a, b), tfFloor))
     total += p.weight + tfAdj
     return { comparison: cmp.name, level, label: p.label, m: p.m, u: p.u, weight: p.weight, termFrequencyAdjustment: tfAdj }
   })

@@ -8,7 +8,7 @@
 import type { ScoredPairs } from "./linkage-engine.ts"
 import type { MatchThresholds } from "./match-thresholds.ts"
 
-export type ReviewReason = "review_band" | "identity_conflict" | "chain_conflict"
+export type ReviewReason = "review_band" | "identity_conflict" | "chain_conflict" | "contradiction" | "rival_candidate"
 
 export interface IndexPair {
   readonly a: number
@@ -38,6 +38,15 @@ export interface ClusteringInput {
    * full birth dates): a record that fits two different people cannot chain them into one.
    */
   readonly crossConflict?: (a: number, b: number) => boolean
+  /**
+   * When given, an auto-merge pair for which it holds goes to review instead of merging: the
+   * pair scores high on the fields that agree, but one field contradicts (two different full
+   * birth dates, two different CMNDs). Relatives and namesakes agree on many correlated fields,
+   * which inflates their score; the contradicting field is what tells them apart.
+   */
+  readonly pairConflict?: (a: number, b: number) => boolean
+  /** Auto-merge pairs (by pair index) that go to review because of a rival candidate (competingCandidates). */
+  readonly rivals?: ReadonlyMap<number, IndexPair>
   /** Cross pairs checked per merge at most (default 2,500); larger merges go to review. */
   readonly maxCrossPairs?: number
 }
@@ -52,6 +61,10 @@ export interface Clustering {
   readonly reviewPairs: readonly ReviewCandidate[]
   readonly refusedForIdentity: number
   readonly refusedForChain: number
+  /** Auto-merge pairs sent to review because a field of the pair itself contradicts. */
+  readonly refusedForContradiction: number
+  /** Auto-merge pairs sent to review because one record fits another person as well (competingCandidates). */
+  readonly refusedForRival: number
   readonly refusedForDecision: number
 }
 
@@ -128,8 +141,12 @@ export function clusterPersons(input: ClusteringInput): Clustering {
   }
   autoIdx.sort((p, q) => pairs.weight[q]! - pairs.weight[p]!)
   const review: ReviewCandidate[] = []
+  const rival = input.rivals
   let refusedForIdentity = 0
   let refusedForChain = 0
+  let refusedForContradiction = 0
+  let refusedForRival = 0
+  const pairConflict = input.pairConflict
   const compatible = input.identity?.compatible
   const crossConflict = input.crossConflict
   const maxCross = input.maxCrossPairs ?? 2500
@@ -165,6 +182,17 @@ export function clusterPersons(input: ClusteringInput): Clustering {
       if (ix >= 0 && iy >= 0 && compatible !== undefined && !compatible(ix, iy)) {
         refusedForIdentity++
         review.push({ a, b, weight: w, reason: "identity_conflict" })
+        continue
+      }
+      const r = rival?.get(p)
+      if (r !== undefined) {
+        refusedForRival++
+        review.push({ a, b, weight: w, reason: "rival_candidate", conflict: r })
+        continue
+      }
+      if (pairConflict !== undefined && pairConflict(a, b)) {
+        refusedForContradiction++
+        review.push({ a, b, weight: w, reason: "contradiction" })
         continue
       }
       const conflict = chainConflict(x, y, a, b)
@@ -213,6 +241,76 @@ export function clusterPersons(input: ClusteringInput): Clustering {
     reviewPairs: [...best.values()].sort((p, q) => q.weight - p.weight),
     refusedForIdentity,
     refusedForChain,
+    refusedForContradiction,
+    refusedForRival,
     refusedForDecision
   }
+}
+
+/**
+ * Rivals weaker than the pair by more than the auto-merge weight plus this many bits are not
+ * looked at: it would take hundreds of them to bring the pair below the threshold.
+ */
+const RIVAL_MARGIN = 8
+
+/**
+ * Competing candidates. A record that fits two people who are clearly different (a pair
+ * between their records contradicts: two different full birth dates, given names a diacritic
+ * apart) is one of them at most, however well it fits each: a record "Trần Hữu Hoàng, 1988"
+ * with no other field fits both namesakes born in 1988 in the commune. The pairwise model
+ * scores each candidate as if the other did not exist. Here the odds of an auto-merge pair a–b
+ * are divided by 1 + the odds of every rival: a record paired with a (or with b) that
+ * conflicts with b (with a). Pairs whose divided odds fall below the auto-merge threshold go to
+ * review; the result maps such a pair's index to the rival pair behind it (b and the rival).
+ * Pairs `certain` holds for (the same ID number) are left alone.
+ */
+export function competingCandidates(
+  size: number,
+  pairs: ScoredPairs,
+  autoMergeWeight: number,
+  conflict: (a: number, b: number) => boolean,
+  certain: (a: number, b: number) => boolean
+): Map<number, IndexPair> {
+  // Kept pairs per record (both directions), as offsets into one array of pair indices.
+  const start = new Int32Array(size + 1)
+  for (let p = 0; p < pairs.count; p++) {
+    start[pairs.a[p]! + 1]!++
+    start[pairs.b[p]! + 1]!++
+  }
+  for (let i = 0; i < size; i++) start[i + 1]! += start[i]!
+  const fill = start.slice(0, size)
+  const edge = new Int32Array(start[size]!)
+  for (let p = 0; p < pairs.count; p++) {
+    edge[fill[pairs.a[p]!]!++] = p
+    edge[fill[pairs.b[p]!]!++] = p
+  }
+  const out = new Map<number, IndexPair>()
+  for (let p = 0; p < pairs.count; p++) {
+    const w = pairs.weight[p]!
+    if (w < autoMergeWeight) continue
+    const a = pairs.a[p]!
+    const b = pairs.b[p]!
+    if (certain(a, b)) continue
+    // Odds of the pair against "neither" plus every rival, relative to 2^w (no overflow).
+    let rest = Math.pow(2, -w)
+    let strongest: IndexPair | undefined
+    let strongestW = -Infinity
+    for (const [r, other] of [[a, b], [b, a]] as const) {
+      for (let k = start[r]!; k < start[r + 1]!; k++) {
+        const q = edge[k]!
+        if (q === p) continue
+        const wq = pairs.weight[q]!
+        if (wq < w - autoMergeWeight - RIVAL_MARGIN) continue
+        const c = pairs.a[q] === r ? pairs.b[q]! : pairs.a[q]!
+        if (c === other || !conflict(other, c)) continue
+        rest += Math.pow(2, wq - w)
+        if (wq > strongestW) {
+          strongestW = wq
+          strongest = { a: other, b: c }
+        }
+      }
+    }
+    if (strongest !== undefined && -Math.log2(rest) < autoMergeWeight) out.set(p, strongest)
+  }
+  return out
 }

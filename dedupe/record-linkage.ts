@@ -5,7 +5,7 @@
 import { compileScorer, runLinkage, type LinkageRun } from "./linkage-engine.ts"
 import type { LinkageOptions, LinkageSettings } from "./linkage-settings.ts"
 import { thresholdsFromTargetPrecision, type MatchThresholds } from "./match-thresholds.ts"
-import { clusterPersons, type Clustering, type IndexPair } from "./person-clustering.ts"
+import { clusterPersons, competingCandidates, type Clustering, type IndexPair } from "./person-clustering.ts"
 
 export interface LinkAndClusterOptions {
   /** Target precision of automatic merges (default 0.995). */
@@ -43,10 +43,15 @@ export function linkAndCluster<T>(
   const identity = settings.identity
   // A contradiction is a level rarer among one person's records than the error rate we accept.
   const scorer = compileScorer(settings, run.model, size, 1 - thresholds.targetPrecision)
+  // Two records of two different people: not an auto-merge pair, and a field contradicts.
+  const crossConflict = (a: number, b: number): boolean =>
+    run.priorLog2Odds + scorer.bayesFactorLog2(table, a, b) < thresholds.autoMergeWeight && scorer.contradicts(table, a, b)
+  const rivals = competingCandidates(size, run.pairs, thresholds.autoMergeWeight, crossConflict, (a, b) => scorer.sharesIdentifier(table, a, b))
   const clustering = clusterPersons({
     size,
-    crossConflict: (a, b) =>
-      run.priorLog2Odds + scorer.bayesFactorLog2(table, a, b) < thresholds.autoMergeWeight && scorer.contradicts(table, a, b),
+    rivals,
+    ...(settings.reviewContradictingPairs === true ? { pairConflict: (a: number, b: number) => scorer.contradicts(table, a, b) } : {}),
+    crossConflict,
     pairs: run.pairs,
     thresholds,
     ...(identity !== undefined

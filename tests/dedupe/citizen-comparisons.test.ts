@@ -57,4 +57,29 @@ describe("citizen comparisons", () => {
       level("named_as_parent", { fullName: "Lê Hữu Thuận", fatherName: "Lê Hữu Thuận" }, { fullName: "Le Huu Thuan", fatherName: "Lê Hữu Thuận" }).level
     ).toBe(2)
   })
+  it("a record of the same name born within a few years is not the other's parent (the son twice, one record naming the father)", () => {
+    const son = { fullName: "Nguyễn Văn Trung", birthDate: "1995-12-11" }
+    expect(level("named_as_parent", { ...son, fatherName: "Nguyễn Văn Trung" }, son).level).toBe(2)
+    expect(level("named_as_parent", { ...son, fatherName: "Nguyễn Văn Trung" }, { ...son, birthDate: "1996" }).level).toBe(2)
+    expect(level("named_as_parent", { ...son, fatherName: "Nguyễn Văn Trung" }, { ...son, birthDate: "1968-03-02" }).level).toBe(1)
+  })
+  it("residence: another hamlet or house number in the same commune is its own level", () => {
+    const home = { communeCode: "10042", address: "Thôn 6, xã An Lạc, huyện Văn Lâm" }
+    expect(level("residence", home, { communeCode: "10042", address: "Thon 6, X. An Lac" }).level).toBe(1)
+    expect(level("residence", home, { communeCode: "10042", address: "Thôn 3, xã An Lạc, huyện Văn Lâm" }).level).toBe(5)
+    expect(level("residence", home, { address: "Thôn 3, xã An Lạc, huyện Văn Lâm" }).level).toBe(5)
+    expect(level("residence", home, { communeCode: "10042" }).level).toBe(3)
+    // A house number on one record only is not another place.
+    expect(level("residence", home, { communeCode: "10042", address: "Số 12, Thôn 6, xã An Lạc, huyện Văn Lâm" }).level).toBe(1)
+    expect(level("residence", home, { communeCode: "20000", address: "Khu 2, xã Bình Minh" }).level).toBe(6)
+  })
+  it("both parents' names are one comparison: both the same, one the same and the other missing or different", () => {
+    const p = { fatherName: "Lê Văn Hải", motherName: "Trần Thị Mai" }
+    expect(level("parents", p, { fatherName: "LE VAN HAI", motherName: "Trần Thị Mai" }).level).toBe(1)
+    expect(level("parents", p, { fatherName: "Lê Văn Hải" }).level).toBe(2)
+    expect(level("parents", p, { fatherName: "Lê Văn Hải", motherName: "Trần Thị Maii" }).level).toBe(3)
+    expect(level("parents", p, { fatherName: "Lê Văn Hải", motherName: "Phạm Thị Hoa" }).level).toBe(5)
+    expect(level("parents", p, { fatherName: "Đỗ Minh Tuấn" }).level).toBe(6)
+    expect(level("parents", p, {}).level).toBe(0)
+  })
 })

@@ -55,7 +55,9 @@ export const cutWideGaps = (lines: ReadonlyArray<OcrLine>, gap: number): Array<O
     const words = [...line.words].sort((a, b) => a.bbox.x0 - b.bbox.x0)
     for (const w of words) {
       const junk = w.confidence < JUNK_CONFIDENCE
-      if (!junk && lastRight !== null && w.bbox.x0 - lastRight > gap) flush()
+      // A label ("Họ, chữ đệm, tên:") keeps its value even when the form puts it at a far tab stop.
+      const afterLabel = /[:;]$/u.test(piece[piece.length - 1]?.text ?? "")
+      if (!junk && !afterLabel && lastRight !== null && w.bbox.x0 - lastRight > gap) flush()
       piece.push(w)
       if (!junk) lastRight = w.bbox.x1
     }

@@ -96,6 +96,21 @@ describe("reading order of a page", () => {
     expect(texts(orderLines([rowRight, spaced, row]))).toEqual(["Giấy này có giá trị sử dụng trong thời hạn 6 tháng", "Số: 7/QĐ-UBND", "Củ Chi, ngày 3 tháng 2 năm 2023"])
   })
 
+  it("keeps a form's label with a value set at a far tab stop, line by line", () => {
+    const form = [
+      line(900, 360, "Họ, chữ đệm, tên: LÊ MINH KHẢI"),
+      line(980, 360, "Họ, chữ đệm, tên người yêu cầu: NGUYỄN THỊ DIỄM"),
+      line(1060, 360, "Quốc tịch: Việt Nam")
+    ].map((l) => {
+      // Values start at x = 1400, far from their labels.
+      const colon = l.words.findIndex((w) => w.text.endsWith(":"))
+      const shift = 1400 - l.words[colon + 1]!.bbox.x0
+      const words = l.words.map((w, i) => (i > colon ? { ...w, bbox: { ...w.bbox, x0: w.bbox.x0 + shift, x1: w.bbox.x1 + shift } } : w))
+      return { words, bbox: { ...l.bbox, x1: words[words.length - 1]!.bbox.x1 } }
+    })
+    expect(texts(orderLines(form))).toEqual(["Họ, chữ đệm, tên: LÊ MINH KHẢI", "Họ, chữ đệm, tên người yêu cầu: NGUYỄN THỊ DIỄM", "Quốc tịch: Việt Nam"])
+  })
+
   it("gives tesseract's reading of generated pages whose header it reads out of order the column-by-column text", async () => {
     // Seeds 9003 and 9011 (clean): tesseract joins header lines across the gutter and puts the
     // place/date line before "Số:", or reads a speck in the gutter; column order is what is printed.

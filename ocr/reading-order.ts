@@ -20,11 +20,12 @@ const MIN_GUTTER = 1
 /** Boxes overlapping by less than this share of the smaller height are not on the same row. */
 const ROW_OVERLAP = 0.5
 
+/** The smallest box holding `boxes` (corners taken as given in either order). */
 const unionBox = (boxes: ReadonlyArray<Box>): Box => ({
-  x0: Math.min(...boxes.map((b) => b.x0)),
-  y0: Math.min(...boxes.map((b) => b.y0)),
-  x1: Math.max(...boxes.map((b) => b.x1)),
-  y1: Math.max(...boxes.map((b) => b.y1))
+  x0: Math.min(...boxes.map((b) => Math.min(b.x0, b.x1))),
+  y0: Math.min(...boxes.map((b) => Math.min(b.y0, b.y1))),
+  x1: Math.max(...boxes.map((b) => Math.max(b.x0, b.x1))),
+  y1: Math.max(...boxes.map((b) => Math.max(b.y0, b.y1)))
 })
 
 const median = (xs: ReadonlyArray<number>): number => {
@@ -109,12 +110,13 @@ const xyCut = (pieces: ReadonlyArray<OcrLine>, gutter: number): Array<OcrLine> =
   if (down !== null && down.width >= gutter && (across === null || down.width > across.width)) {
     const left = pieces.filter((p) => p.bbox.x1 <= down.at)
     const right = pieces.filter((p) => p.bbox.x0 >= down.at)
-    if (overlapsInY(left, right)) return [...xyCut(left, gutter), ...xyCut(right, gutter)]
+    if (overlapsInY(left, right) && left.length + right.length === pieces.length) return [...xyCut(left, gutter), ...xyCut(right, gutter)]
   }
   if (across !== null) {
     const above = pieces.filter((p) => p.bbox.y1 <= across.at)
     const below = pieces.filter((p) => p.bbox.y0 >= across.at)
-    return [...xyCut(above, gutter), ...xyCut(below, gutter)]
+    // Every piece lies on one side of an empty strip; the check only guards against odd boxes.
+    if (above.length > 0 && below.length > 0 && above.length + below.length === pieces.length) return [...xyCut(above, gutter), ...xyCut(below, gutter)]
   }
   return readRows(pieces)
 }

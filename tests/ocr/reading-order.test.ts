@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest"
 import { orderLines } from "../../ocr/reading-order.ts"
 import { pageFromBlocks, startWorker } from "../../ocr/tesseract-pool.ts"
 import type { OcrLine } from "../../ocr/tesseract-pool.ts"
-import { generateScan } from "../../ocr/scan-generator.ts"
+import { generateScan, seededRandom } from "../../ocr/scan-generator.ts"
 import { preprocessPage } from "../../ocr/page-preprocess.ts"
 import { characterErrorRate } from "../../ocr/character-error-rate.ts"
 
@@ -109,6 +109,26 @@ describe("reading order of a page", () => {
       return { words, bbox: { ...l.bbox, x1: words[words.length - 1]!.bbox.x1 } }
     })
     expect(texts(orderLines(form))).toEqual(["Họ, chữ đệm, tên: LÊ MINH KHẢI", "Họ, chữ đệm, tên người yêu cầu: NGUYỄN THỊ DIỄM", "Quốc tịch: Việt Nam"])
+  })
+
+  it("neither loses nor repeats a word, whatever the boxes (random layouts, touching, empty and inverted boxes)", () => {
+    const rnd = seededRandom(77)
+    const n = (k: number): number => Math.floor(rnd() * k)
+    for (let page = 0; page < 500; page++) {
+      const lines: Array<OcrLine> = Array.from({ length: 1 + n(40) }, (_, i) => {
+        let x = n(2000)
+        const y = n(3000)
+        const h = n(80)
+        const words = Array.from({ length: 1 + n(8) }, (_, j) => {
+          const w = { text: `w${i}.${j}${rnd() < 0.1 ? ":" : ""}`, confidence: rnd() * 100, bbox: { x0: x, y0: y + n(10), x1: x + n(200), y1: y + h } }
+          x = w.bbox.x1 + n(150)
+          return w
+        })
+        return { words, bbox: { x0: words[0]!.bbox.x0, y0: y, x1: x, y1: y + h } }
+      })
+      const all = (ls: ReadonlyArray<OcrLine>): string => ls.flatMap((l) => l.words.map((w) => w.text)).sort().join(" ")
+      expect(all(orderLines(lines)), `page ${page}`).toBe(all(lines))
+    }
   })
 
   it("gives tesseract's reading of generated pages whose header it reads out of order the column-by-column text", async () => {

@@ -126,6 +126,11 @@ const xyCut = (pieces: ReadonlyArray<OcrLine>, gutter: number): Array<OcrLine> =
  * Scale-free: gaps are measured in median word heights of the page.
  */
 export const orderLines = (lines: ReadonlyArray<OcrLine>): Array<OcrLine> => {
+  // A page scanned a quarter-turn round: tesseract reads its text lines running down the image;
+  // boxes are in image coordinates, so a left-to-right, top-to-bottom order would scramble them.
+  const multiWord = lines.filter((l) => l.words.length >= 2)
+  const upright = multiWord.filter((l) => l.bbox.x1 - l.bbox.x0 >= l.bbox.y1 - l.bbox.y0).length
+  if (multiWord.length > 0 && upright * 2 < multiWord.length) return [...lines]
   const h = median(lines.flatMap((l) => l.words.map((w) => w.bbox.y1 - w.bbox.y0)).filter((x) => x > 0))
   if (h === 0) return [...lines]
   return xyCut(cutWideGaps(lines, LINE_CUT_GAP * h), MIN_GUTTER * h)

@@ -111,6 +111,17 @@ describe("reading order of a page", () => {
     expect(texts(orderLines(form))).toEqual(["Họ, chữ đệm, tên: LÊ MINH KHẢI", "Họ, chữ đệm, tên người yêu cầu: NGUYỄN THỊ DIỄM", "Quốc tịch: Việt Nam"])
   })
 
+  it("leaves the lines of a page scanned a quarter-turn round in tesseract's order", () => {
+    // Text lines running down the image: each box is tall and narrow.
+    const down = (x: number, text: string): OcrLine => {
+      const l = line(0, 0, text)
+      const words = l.words.map((w) => ({ ...w, bbox: { x0: x, y0: 3000 - w.bbox.x1, x1: x + H, y1: 3000 - w.bbox.x0 } }))
+      return { words, bbox: { x0: x, y0: 3000 - l.bbox.x1, x1: x + H, y1: 3000 - l.bbox.x0 } }
+    }
+    const lines = [down(300, "TRÍCH LỤC KHAI SINH"), down(400, "Họ, chữ đệm, tên: LÊ MINH KHẢI"), down(480, "Giới tính: Nam")]
+    expect(texts(orderLines(lines))).toEqual(["TRÍCH LỤC KHAI SINH", "Họ, chữ đệm, tên: LÊ MINH KHẢI", "Giới tính: Nam"])
+  })
+
   it("neither loses nor repeats a word, whatever the boxes (random layouts, touching, empty and inverted boxes)", () => {
     const rnd = seededRandom(77)
     const n = (k: number): number => Math.floor(rnd() * k)

@@ -211,14 +211,45 @@ const findIssuingAuthority = (doc: ConfidentText, before: number): Found | null 
 
 // ---------------------------------------------------------------- people
 
-const APPLICANT_LABELS: ReadonlyArray<readonly [RegExp, number]> = [
-  [new RegExp(`ten nguoi yeu cau\\s*[:;]?\\s*(?:(?:ong|ba|Ong|Ba)\\s+)?(${NAME})`, "gu"), 1],
-  [new RegExp(`Cap cho\\s*[:;]?\\s*(?:Ong|Ba|ong|ba)\\s*[:;]?\\s*(${NAME})`, "gu"), 1],
-  [new RegExp(`(?:de nghi|yeu cau|don) cua (?:ong|ba)\\s+(${NAME})`, "gu"), 0.95],
-  [new RegExp(`(?:Ho va ten|Ho, chu dem, ten|Ho ten)\\s*[:;]\\s*(${NAME})`, "gu"), 0.9],
-  [new RegExp(`cho (?:ong|ba)\\s+(${NAME})`, "gu"), 0.85],
-  [new RegExp(`(?:Ong|Ba)\\s+(${NAME})`, "gu"), 0.6]
+type ApplicantRule = readonly [RegExp, number]
+
+const rule = (pattern: string, strength: number): ApplicantRule => [new RegExp(pattern, "gu"), strength]
+
+const REQUESTER_ROLE = "(?:yeu\\s*cau|de\\s*nghi)(?:\\s*cap(?:\\s*ban\\s*sao)?)?"
+/** Who asked: "Họ, chữ đệm, tên người yêu cầu:", "Người đề nghị:", "Xét đề nghị của ông …". */
+const REQUESTER_RULES: ReadonlyArray<ApplicantRule> = [
+  // "tên người yêu cầu" may run on to the name; a bare "người yêu cầu" needs its colon.
+  rule(`(?:ten\\s*[Nn]guoi\\s*${REQUESTER_ROLE}\\s*[:;]?|[Nn]guoi\\s*${REQUESTER_ROLE}\\s*[:;])\\s*(?:(?:ong|ba|Ong|Ba)\\s+)?(${NAME})`, 1),
+  rule(`(?:de nghi|yeu cau|don) cua (?:ong|ba)\\s+(${NAME})`, 0.95)
 ]
+/** Who a permit or certificate is granted to: "Cấp cho: Ông …", "Chủ đầu tư: …". */
+const GRANTEE_RULES: ReadonlyArray<ApplicantRule> = [
+  rule(`Cap cho\\s*[:;]?\\s*(?:Ong|Ba|ong|ba)\\s*[:;]?\\s*(${NAME})`, 1),
+  rule(`Chu dau tu\\s*[:;]\\s*(?:(?:Ong|Ba|ong|ba)\\s+)?(${NAME})`, 0.95)
+]
+/** Whom the paper is about: "Họ, chữ đệm, tên: …" with no role after "tên". */
+const SUBJECT_RULES: ReadonlyArray<ApplicantRule> = [rule(`(?:Ho va ten|Ho, chu dem, ten|Ho ten)\\s*[:;]\\s*(${NAME})`, 0.9)]
+/** Any person addressed as ông/bà, the weakest evidence. */
+const SALUTATION_RULES: ReadonlyArray<ApplicantRule> = [rule(`cho (?:ong|ba)\\s+(${NAME})`, 0.85), rule(`(?:Ong|Ba)\\s+(${NAME})`, 0.6)]
+
+/**
+ * Where the applicant stands, per document type. A civil-status extract (trích lục khai sinh,
+ * khai tử, kết hôn) is about someone else — the child, the deceased, the spouses — and names its
+ * applicant only as the requester: its subject, parents and spouses are never the applicant, and
+ * with no requester line the field stays empty for the reviewer. A decision, permit or certificate
+ * is granted to its applicant: the requester, else the grantee, else the person it is about.
+ */
+const APPLICANT_RULES_BY_TYPE: Readonly<Record<string, ReadonlyArray<ApplicantRule>>> = {
+  "birth-extract": REQUESTER_RULES,
+  "death-extract": REQUESTER_RULES,
+  "marriage-extract": REQUESTER_RULES,
+  "civil-status-extract": REQUESTER_RULES
+}
+const DEFAULT_APPLICANT_RULES: ReadonlyArray<ApplicantRule> = [...REQUESTER_RULES, ...GRANTEE_RULES, ...SUBJECT_RULES, ...SALUTATION_RULES]
+
+/** The applicant rules for a document type (null or unknown type: all rules, strongest first). */
+export const applicantRulesFor = (documentType: string | null): ReadonlyArray<ApplicantRule> =>
+  (documentType !== null ? APPLICANT_RULES_BY_TYPE[documentType] : undefined) ?? DEFAULT_APPLICANT_RULES
 
 /** Uses a mixed-case spelling of the same name if the text has one: lower-case marks read better than stacked capitals. */
 const preferMixedCase = (doc: ConfidentText, name: string): string => {
@@ -231,8 +262,8 @@ const preferMixedCase = (doc: ConfidentText, name: string): string => {
   return name
 }
 
-const findApplicant = (doc: ConfidentText): Found | null => {
-  for (const [re, strength] of APPLICANT_LABELS) {
+const findApplicant = (doc: ConfidentText, documentType: string | null): Found | null => {
+  for (const [re, strength] of applicantRulesFor(documentType)) {
     re.lastIndex = 0
     for (const m of doc.folded.matchAll(re)) {
       const g = m[1] as string
@@ -375,7 +406,7 @@ export const extractFields = (doc: ConfidentText, options: ExtractOptions = {}):
     }
   } else issue("signer", "NOT_FOUND", "no name under a signer title")
 
-  const applicant = findApplicant(doc)
+  const applicant = findApplicant(doc, fields.documentType)
   if (applicant !== null) {
     const spelled = preferMixedCase(doc, applicant.value)
     const c = checkPersonName(spelled)
@@ -385,7 +416,7 @@ export const extractFields = (doc: ConfidentText, options: ExtractOptions = {}):
       issue("applicantName", c.code, c.detail)
     }
     if (c.ok && c.corrected) issue("applicantName", "SURNAME_RESTORED", `read "${spelled}"`)
-  } else issue("applicantName", "NOT_FOUND", "no applicant label")
+  } else issue("applicantName", "NOT_FOUND", APPLICANT_RULES_BY_TYPE[fields.documentType ?? ""] !== undefined ? "no requester (người yêu cầu) line" : "no applicant label")
 
   const id = findCitizenId(doc)
   if (id !== null) {

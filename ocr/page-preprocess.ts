@@ -191,6 +191,16 @@ export const normaliseLighting = async (g: Grey): Promise<Grey> => {
   return { data: out, width: g.width, height: g.height }
 }
 
+/**
+ * The page turned half a turn (a sheet fed upside down): the pixel order reversed. The skew found
+ * on the upside-down page stays right, since a half turn keeps every line's slope.
+ */
+export const turnHalfway = (page: PreprocessedPage): PreprocessedPage => {
+  const header = page.image.length - page.width * page.height
+  const pixels = Buffer.from(page.image.subarray(header)).reverse()
+  return { ...page, image: Buffer.concat([page.image.subarray(0, header), pixels]) }
+}
+
 /** Cleans one page image (any format sharp reads, or a sharp instance) and returns it ready for OCR. */
 export const preprocessPage = async (input: Buffer | Sharp, options: PreprocessOptions = {}): Promise<PreprocessedPage> => {
   const o = { ...DEFAULT_PREPROCESS, ...options }

@@ -8,6 +8,7 @@ import { createRequire } from "node:module"
 import { createWorker, OEM, PSM } from "tesseract.js"
 import type { Worker as TesseractWorker } from "tesseract.js"
 import { nfc } from "../text/vietnamese.ts"
+import { orderLines } from "./reading-order.ts"
 
 const require = createRequire(import.meta.url)
 
@@ -112,14 +113,16 @@ export const startWorker = async (options: Pick<OcrPoolOptions, "langPath" | "in
 
 type Block = { paragraphs: Array<{ lines: Array<{ bbox: OcrLine["bbox"]; words: Array<{ text: string; confidence: number; bbox: OcrWord["bbox"] }> }> }> }
 
-/** Turns tesseract's block tree into lines of words and a text whose lines are the OCR lines. */
+/**
+ * Turns tesseract's block tree into lines of words in reading order (see `orderLines`: columns of a
+ * two-column header or signature block left then right, whatever order tesseract's blocks came in)
+ * and a text whose lines are those lines; a blank line marks a jump to a new column or a wide gap.
+ */
 export const pageFromBlocks = (blocks: ReadonlyArray<Block> | null): RecognizedPage => {
-  const lines: Array<OcrLine> = []
-  const parts: Array<string> = []
+  const found: Array<OcrLine> = []
   let confSum = 0
   let confN = 0
   for (const block of blocks ?? []) {
-    const blockLines: Array<string> = []
     for (const para of block.paragraphs) {
       for (const line of para.lines) {
         const words = line.words
@@ -130,13 +133,21 @@ export const pageFromBlocks = (blocks: ReadonlyArray<Block> | null): RecognizedP
           confSum += w.confidence
           confN++
         }
-        lines.push({ words, bbox: line.bbox })
-        blockLines.push(words.map((w) => w.text).join(" "))
+        found.push({ words, bbox: line.bbox })
       }
     }
-    if (blockLines.length > 0) parts.push(blockLines.join("\n"))
   }
-  return { text: parts.join("\n\n"), lines, confidence: confN === 0 ? 0 : confSum / confN }
+  const lines = orderLines(found)
+  let text = ""
+  lines.forEach((line, i) => {
+    const prev = lines[i - 1]
+    if (prev !== undefined) {
+      const height = line.bbox.y1 - line.bbox.y0
+      text += line.bbox.y0 < prev.bbox.y0 || line.bbox.y0 - prev.bbox.y1 > height ? "\n\n" : "\n"
+    }
+    text += line.words.map((w) => w.text).join(" ")
+  })
+  return { text, lines, confidence: confN === 0 ? 0 : confSum / confN }
 }
 
 /** A pool of `size` workers; pages queue until a worker is free. */

@@ -64,4 +64,52 @@ describe("field extraction", () => {
     expect(got.confidence.issueDate).toBeLessThan(0.5)
     expect(got.issues).toContainEqual(expect.objectContaining({ field: "issueDate", code: "INVALID_DATE" }))
   })
+
+  it("takes the applicant by document type: the requester of a civil-status extract, never the person it is about", () => {
+    const spellings = new Map<string, string>()
+    for (let seed = 600; seed < 640; seed++) {
+      const type = GENERATED_TYPES[seed % GENERATED_TYPES.length]!
+      const spec = makeScanSpec(seed, type)
+      const text = renderSpec(spec, { images: false }).truthPages.join("\f")
+      const got = extractFields(confidentTextFromString(text))
+      expect(got.fields.applicantName, `seed ${seed} ${type}`).toBe(spec.fields.applicantName)
+      if (type !== "birth-extract") continue
+      // The same birth extract without its requester lines: the child (the first "Họ, chữ đệm,
+      // tên:") and the mother are named, but neither asked for it, so the field stays empty.
+      const lines = text.split("\n")
+      const child = lines.find((l) => l.startsWith("Họ, chữ đệm, tên: "))!.slice("Họ, chữ đệm, tên: ".length)
+      const noRequester = extractFields(confidentTextFromString(lines.filter((l) => !l.includes("người yêu cầu")).join("\n")))
+      expect(noRequester.fields.applicantName, `seed ${seed}`).toBeNull()
+      expect(noRequester.issues).toContainEqual(expect.objectContaining({ field: "applicantName", code: "NOT_FOUND" }))
+      spellings.set(child, spec.fields.applicantName!)
+    }
+    // Ten generated birth extracts, each with a child who is not the requester.
+    expect(spellings.size).toBe(10)
+  })
+
+  it("reads the requester of extracts of death and marriage records, and the investor of a permit", () => {
+    const header = "UBND HUYỆN GIA LÂM\nPHÒNG TƯ PHÁP\nSố: 88/TLKT-BS\nGia Lâm, ngày 2 tháng 3 năm 2024\n"
+    const death = extractFields(
+      confidentTextFromString(
+        `${header}TRÍCH LỤC KHAI TỬ\nHọ, chữ đệm, tên: HOÀNG VĂN SƠN\nNgày, tháng, năm sinh: 01/01/1940\nNgười yêu cầu: bà Hoàng Thị Yến\nQuan hệ với người đã chết: con`
+      )
+    )
+    expect(death.fields.documentType).toBe("death-extract")
+    expect(death.fields.applicantName).toBe("Hoàng Thị Yến")
+    const marriage = extractFields(
+      confidentTextFromString(
+        `${header}TRÍCH LỤC KẾT HÔN\nHọ, chữ đệm, tên chồng: Vũ Đức Tiến\nHọ, chữ đệm, tên vợ: Đỗ Thu Hạnh\nHọ, chữ đệm, tên người yêu cầu: ĐỖ THU HẠNH`
+      )
+    )
+    expect(marriage.fields.documentType).toBe("marriage-extract")
+    expect(marriage.fields.applicantName).toBe("Đỗ Thu Hạnh")
+    // A death extract that names nobody as requester: the deceased is not the applicant.
+    const deceasedOnly = extractFields(confidentTextFromString(`${header}TRÍCH LỤC KHAI TỬ\nHọ, chữ đệm, tên: Hoàng Văn Sơn\nÔng Hoàng Văn Sơn đã chết ngày 1/2/2024`))
+    expect(deceasedOnly.fields.applicantName).toBeNull()
+    // The same subject line on a certificate is its applicant, when nobody else asked for it.
+    const certificate = extractFields(confidentTextFromString(`${header}GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN\nHọ, chữ đệm, tên: Hoàng Văn Sơn`))
+    expect(certificate.fields.applicantName).toBe("Hoàng Văn Sơn")
+    const permit = extractFields(confidentTextFromString(`${header}GIẤY PHÉP XÂY DỰNG\nChủ đầu tư: Ông LÝ QUỐC HÙNG\nĐịa chỉ: xóm 3`))
+    expect(permit.fields.applicantName).toBe("Lý Quốc Hùng")
+  })
 })

@@ -4,7 +4,7 @@
  * is in (plan, load phase 1, agencies, accounts, dedupe, load phase 2, link, reconcile).
  *
  *   node bench/run-memory.ts --job /work/bench-worlds/s13/job.json [--label s13] [--interval 100]
- *       [--node-options="--max-semi-space-size=16 …"] [--keep] [--out result.json]
+ *       [--node-options="--max-semi-space-size=16 …"] [--env MALLOC_ARENA_MAX=2 …] [--keep] [--out result.json]
  *
  * The job file is used read-only: the run gets a copy of it in a temporary directory whose
  * `output` points there (the workbook is written there and deleted afterwards) and a fresh
@@ -26,6 +26,7 @@ const { values: args } = parseArgs({
     interval: { type: "string", default: "100" },
     pg: { type: "string", default: "postgres://postgres@127.0.0.1:5432" },
     "node-options": { type: "string", default: "" },
+    env: { type: "string", multiple: true, default: [] },
     keep: { type: "boolean", default: false },
     out: { type: "string" }
   }
@@ -73,7 +74,8 @@ const started = performance.now()
 const nodeFlags = args["node-options"]!.split(" ").filter((f) => f !== "")
 const child = spawn(process.execPath, [...nodeFlags, join(root, "bin/provmerge.js"), "run", runJob, "--target", `${args.pg}/${database}`, "--log-format", "json"], {
   cwd: scratch,
-  stdio: ["ignore", "inherit", "pipe"]
+  stdio: ["ignore", "inherit", "pipe"],
+  env: { ...process.env, ...Object.fromEntries(args.env!.map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)])) }
 })
 let stage = "startup"
 let loads = 0
@@ -147,7 +149,7 @@ if (!args.keep) psql(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
 rmSync(scratch, { recursive: true, force: true })
 
 const mb = (x: number) => Math.round(x).toLocaleString("en-US")
-console.log(`\n${args.label}: ${args.job}${args["node-options"] ? ` (node ${args["node-options"]})` : ""}, exit ${exitCode}`)
+console.log(`\n${args.label}: ${args.job}${args["node-options"] ? ` (node ${args["node-options"]})` : ""}${args.env!.length > 0 ? ` (env ${args.env!.join(" ")})` : ""}, exit ${exitCode}`)
 if (targetCounts !== "") console.log(`target rows (citizen_records | citizens | dossiers | civil_status_events): ${targetCounts}`)
 console.log("| stage | span s | peak RSS MB | CPU s |\n|---|---:|---:|---:|")
 for (const s of stages) console.log(`| ${s.stage} | ${s.fromS.toFixed(1)}–${s.toS.toFixed(1)} | ${mb(s.peakRssMb)} | ${s.cpuS.toFixed(1)} |`)
@@ -155,6 +157,8 @@ console.log(`| **whole run** | ${wallS.toFixed(1)} | **${mb(peakRssMb)}** (VmHWM
 console.log(`load average before: ${loadBefore}; after: ${loadAfter}; ${samples.length} samples every ${interval} ms`)
 if (exitCode !== 0) console.log(tail.join("\n"))
 if (args.out !== undefined) {
-  writeFileSync(args.out, JSON.stringify({ label: args.label, job: args.job, nodeOptions: args["node-options"], exitCode, wallS, cpuS, peakRssMb, hwmMb, loadBefore, loadAfter, targetCounts, stages, marks }, null, 2))
+  // RSS once a second, to see whether a stage climbs (grows with the data) or sits on a plateau.
+  const timeline = samples.filter((_, k) => k % Math.max(1, Math.round(1000 / interval)) === 0).map((x) => [Math.round(x.t / 100) / 10, Math.round(x.rssKb / 1024), x.stage])
+  writeFileSync(args.out, JSON.stringify({ label: args.label, job: args.job, nodeOptions: args["node-options"], env: args.env, exitCode, wallS, cpuS, peakRssMb, hwmMb, loadBefore, loadAfter, targetCounts, stages, marks, timeline }))
 }
 process.exitCode = exitCode

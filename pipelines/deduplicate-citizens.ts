@@ -14,6 +14,7 @@ import { sql } from "kysely"
 import type { DatabaseHandle } from "../connectors/open-database.ts"
 import { copyLine, type TargetSession, withTargetTransaction } from "../connectors/target-session.ts"
 import { deterministicId } from "../target/deterministic-id.ts"
+import { releaseMemory } from "./release-memory.ts"
 
 export interface CitizenForMatching {
   readonly id: string
@@ -396,6 +397,9 @@ export const runDeduplicationStage = async (target: DatabaseHandle, matcher: Cit
     return { records: size, masters: persons, merged, review, modelRefused }
   })
   await linkCitizenMasters(target)
+  // The matcher's table, pairs and golden records are garbage now: hand their pages back, so the
+  // loading phase that follows starts from its own working set, not from this stage's peak.
+  releaseMemory()
   return summary
 }
 

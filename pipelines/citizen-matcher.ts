@@ -66,7 +66,9 @@ export const probabilisticMatcher = (options: { readonly targetPrecision?: numbe
           status[i] = STATUS[a.status]
           score[i] = a.score
         }
-        const masters = result.masters
+        // A copy the stage empties as it takes each golden record (the stage keeps only the
+        // values masters need, not dedupe's master objects with their member lists).
+        const masters: (MasterRecord | undefined)[] = result.masters.slice()
         const reviewPairs: ReviewPair[] = result.reviewPairs.map((p) => ({
           recordIdA: p.recordIdA,
           recordIdB: p.recordIdB,
@@ -80,7 +82,11 @@ export const probabilisticMatcher = (options: { readonly targetPrecision?: numbe
           persons: masters.length,
           status,
           score,
-          golden: (p) => toGolden(masters[p]!),
+          golden: (p) => {
+            const m = masters[p]
+            masters[p] = undefined
+            return m === undefined ? undefined : toGolden(m)
+          },
           reviewPairs,
           summary: {
             method: "fellegi-sunter",

@@ -95,7 +95,10 @@ export interface MatchOutcome {
   readonly status: Uint8Array
   /** Match score per record; NaN: none. */
   readonly score: Float64Array
-  /** The person's golden record; undefined (or a null field) takes the first record's value. */
+  /**
+   * The person's golden record; undefined (or a null field) takes the first record's value.
+   * Called once per person, in person order: the matcher may let it go once handed over.
+   */
   golden(person: number): GoldenRecord | undefined
   readonly reviewPairs: readonly ReviewPair[]
   readonly summary: Readonly<Record<string, unknown>>
@@ -234,6 +237,48 @@ class Codes {
   }
 }
 
+/**
+ * The golden records' values the masters need, per person, in columns: names and IDs as
+ * references to the matcher's strings, birth dates and genders as codes (they repeat). The
+ * matcher's own master objects (member lists, sources, addresses …) can go as soon as each one
+ * is handed over.
+ */
+class GoldenColumns {
+  readonly fullName: (string | null)[]
+  readonly cccd: (string | null)[]
+  readonly cmnd: (string | null)[]
+  readonly phone: (string | null)[]
+  private readonly births = new Codes()
+  private readonly genders = new Codes()
+  private readonly birthCode: Int32Array
+  private readonly genderCode: Int32Array
+  constructor(persons: number) {
+    this.fullName = new Array<string | null>(persons).fill(null)
+    this.cccd = new Array<string | null>(persons).fill(null)
+    this.cmnd = new Array<string | null>(persons).fill(null)
+    this.phone = new Array<string | null>(persons).fill(null)
+    this.birthCode = new Int32Array(persons).fill(-1)
+    this.genderCode = new Int32Array(persons).fill(-1)
+  }
+  set(p: number, g: GoldenRecord | undefined): void {
+    if (g === undefined) return
+    this.fullName[p] = g.fullName
+    this.cccd[p] = g.cccd
+    this.cmnd[p] = g.cmnd
+    this.phone[p] = g.phone
+    this.birthCode[p] = this.births.code(g.birthDate)
+    this.genderCode[p] = this.genders.code(g.gender)
+  }
+  birthDate(p: number): string | null {
+    const c = this.birthCode[p]!
+    return c < 0 ? null : this.births.values[c]!
+  }
+  gender(p: number): string | null {
+    const c = this.genderCode[p]!
+    return c < 0 ? null : this.genders.values[c]!
+  }
+}
+
 /** Int32 column that grows by doubling. */
 class IntColumn {
   data = new Int32Array(1 << 14)
@@ -324,9 +369,12 @@ export const runDeduplicationStage = async (target: DatabaseHandle, matcher: Cit
       count[p]!++
     }
     const personCommune = new Int32Array(persons)
+    const golden = new GoldenColumns(persons)
     for (let p = 0; p < persons; p++) {
-      const golden = outcome.golden(p)?.newCommuneCode ?? null
-      personCommune[p] = golden !== null ? units.code(golden) : commune[first[p]!]!
+      const g = outcome.golden(p)
+      golden.set(p, g)
+      const goldenCommune = g?.newCommuneCode ?? null
+      personCommune[p] = goldenCommune !== null ? units.code(goldenCommune) : commune[first[p]!]!
     }
     const personProvince = new Int32Array(persons).fill(-2)
     for (let i = 0; i < size; i++) {
@@ -358,10 +406,10 @@ export const runDeduplicationStage = async (target: DatabaseHandle, matcher: Cit
           if (first[p] === i) {
             const masterId = deterministicId("citizen-master", r.source_key)
             uuidBytes(masterId, masterIds, p * 16)
-            const g = outcome.golden(p)
             masterLines.push(copyLine([
-              masterId, g?.fullName ?? r.full_name, g?.birthDate ?? r.birth_date, g?.gender ?? r.gender, g?.cccd ?? r.cccd,
-              g?.cmnd ?? r.cmnd, g?.phone ?? r.phone, unit(personProvince[p]!), unit(personCommune[p]!), String(count[p])
+              masterId, golden.fullName[p] ?? r.full_name, golden.birthDate(p) ?? r.birth_date, golden.gender(p) ?? r.gender,
+              golden.cccd[p] ?? r.cccd, golden.cmnd[p] ?? r.cmnd, golden.phone[p] ?? r.phone, unit(personProvince[p]!),
+              unit(personCommune[p]!), String(count[p])
             ]))
           }
           const s = outcome.status[i]!

@@ -594,12 +594,60 @@ const writeRejects = async (wb: Writer, ctx: CellContext, rows: Rows<RejectRow>)
 }
 
 /** Review items collected while their sheets are written, for `_meta`. */
-class MetaCollector {
-  readonly entries: ReviewMetaEntry[] = []
+/**
+ * The `_meta` entries, collected while the review sheets are written and read back (as entry
+ * objects made on the fly) for the signature and the `_meta` sheet at the end. A large world asks
+ * about hundreds of thousands of items, so they are kept in columns: the key, codes for kind and
+ * status, and an index into the distinct choice lists (units of one old commune share theirs).
+ */
+class MetaCollector implements Iterable<ReviewMetaEntry> {
+  private readonly keys: string[] = []
+  private readonly kindStatus: number[] = []
+  private readonly choiceList: number[] = []
+  private readonly codes = new Map<string, number>()
+  private readonly codeValues: string[] = []
+  private readonly lists: ReadonlyArray<string>[] = []
+  private readonly listIndex = new Map<string, number>()
+
+  get length(): number {
+    return this.keys.length
+  }
+
+  private code(value: string): number {
+    let c = this.codes.get(value)
+    if (c === undefined) {
+      c = this.codeValues.length
+      this.codes.set(value, c)
+      this.codeValues.push(value)
+    }
+    return c
+  }
+
   /** Adds an entry and returns the `_meta` row it will occupy. */
   add(kind: ReviewKind, reviewKey: string, status: string, choices: ReadonlyArray<string>): number {
-    this.entries.push({ kind, reviewKey, status, choices })
-    return META_FIRST_ENTRY_ROW + this.entries.length - 1
+    const listKey = choices.join("\u0000")
+    let list = this.listIndex.get(listKey)
+    if (list === undefined) {
+      list = this.lists.length
+      this.listIndex.set(listKey, list)
+      this.lists.push([...choices])
+    }
+    this.keys.push(reviewKey)
+    this.kindStatus.push(this.code(kind) * 65536 + this.code(status))
+    this.choiceList.push(list)
+    return META_FIRST_ENTRY_ROW + this.keys.length - 1
+  }
+
+  *[Symbol.iterator](): Iterator<ReviewMetaEntry> {
+    for (let i = 0; i < this.keys.length; i++) {
+      const ks = this.kindStatus[i]!
+      yield {
+        kind: this.codeValues[Math.floor(ks / 65536)] as ReviewKind,
+        reviewKey: this.keys[i]!,
+        status: this.codeValues[ks % 65536]!,
+        choices: this.lists[this.choiceList[i]!]!
+      }
+    }
   }
 }
 
@@ -1025,7 +1073,7 @@ export const writeReconciliationWorkbook = async (
     lang,
     generatedAt: generatedAt.toISOString(),
     sheetNames: { units: ctx.labels.sheets.units, duplicates: ctx.labels.sheets.duplicates, ocr: ctx.labels.sheets.ocr },
-    entries: metaEntries.entries
+    entries: metaEntries
   }
   await writeMeta(wb, meta, signReviewMeta(meta, options.signingKey))
   await wb.commit()

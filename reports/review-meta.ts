@@ -50,7 +50,8 @@ export interface ReviewMeta {
   readonly lang: Lang
   readonly generatedAt: string
   readonly sheetNames: { readonly units: string; readonly duplicates: string; readonly ocr: string }
-  readonly entries: ReadonlyArray<ReviewMetaEntry>
+  /** An array, or the writer's compact collection of them (iterated in order). */
+  readonly entries: Iterable<ReviewMetaEntry> & { readonly length: number }
 }
 
 /**

@@ -1,26 +1,20 @@
 /**
- * The pipelines, loaded when a command runs rather than when the CLI starts, so `--help` and
- * argument errors answer at once instead of after loading drivers, exceljs and the generator.
+ * The pipelines, loaded when a command runs rather than when the CLI starts, and only those the
+ * command uses: `--help` and argument errors answer at once, and `run` does not carry the review
+ * reader (exceljs, jszip) it never calls. Each entry loads its module once.
  */
 import { Effect } from "effect"
 
-const load = async () => {
-  const [jobConfig, runJob, ledger, errors, applyReview] = await Promise.all([
-    import("../pipelines/job-config.ts"),
-    import("../pipelines/run-job.ts"),
-    import("../pipelines/ledger.ts"),
-    import("../pipelines/errors.ts"),
-    import("../pipelines/apply-review.ts")
-  ])
-  return {
-    loadJob: jobConfig.loadJob,
-    runJob: runJob.runJob,
-    openTarget: runJob.openTarget,
-    listBatches: ledger.listBatches,
-    getBatch: ledger.getBatch,
-    BatchNotFound: errors.BatchNotFound,
-    applyReview: applyReview.applyReview
-  }
+const lazy = <M>(load: () => Promise<M>): Effect.Effect<M> => {
+  let loaded: Promise<M> | undefined
+  return Effect.promise(() => (loaded ??= load()))
 }
 
-export const pipelines = Effect.promise(load)
+export const pipelines = {
+  jobConfig: lazy(() => import("../pipelines/job-config.ts")),
+  runJob: lazy(() => import("../pipelines/run-job.ts")),
+  ledger: lazy(() => import("../pipelines/ledger.ts")),
+  errors: lazy(() => import("../pipelines/errors.ts")),
+  applyReview: lazy(() => import("../pipelines/apply-review.ts")),
+  diffJob: lazy(() => import("../pipelines/diff-job.ts"))
+}

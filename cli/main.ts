@@ -4,7 +4,10 @@
  */
 import { Effect } from "effect"
 import { Command } from "effect/cli"
-import { NodeRuntime, NodeServices } from "@effect/platform-node"
+// Subpath imports: the package's index loads every platform module (HTTP, sockets, workers …),
+// ~35 MB of RSS the CLI never uses.
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as NodeServices from "@effect/platform-node/NodeServices"
 import { TOOL_VERSION } from "../pipelines/tool-version.ts"
 import { reportFailure } from "./exit-status.ts"
 import { rerunCommand } from "./commands/rerun.ts"

@@ -2,10 +2,15 @@
  * The citizen matcher the dedupe stage uses by default: probabilistic record linkage
  * (Fellegi–Sunter with EM per blocking rule, see dedupe/), with reviewers' decisions overriding
  * the model, and its golden records as the masters.
+ *
+ * It is fed one record at a time straight into the dedupe column table (`citizenTableBuilder`:
+ * interned, integer-coded columns), so the population never exists as an array of objects here.
  */
-import { deduplicate, ModelCollapsed } from "../dedupe/deduplicate.ts"
+import { type CitizenTableBuilder, citizenTableBuilder } from "../dedupe/citizen-table.ts"
+import { deduplicateTable, ModelCollapsed } from "../dedupe/deduplicate.ts"
 import type { CitizenRecord } from "../dedupe/citizen-record.ts"
-import type { CitizenForMatching, CitizenMatcher } from "./deduplicate-citizens.ts"
+import type { MasterRecord } from "../dedupe/golden-record.ts"
+import type { CitizenForMatching, GoldenRecord, MatchOutcome, ReviewPair, StreamingCitizenMatcher } from "./deduplicate-citizens.ts"
 
 const toCitizenRecord = (r: CitizenForMatching): CitizenRecord => ({
   recordId: r.id,
@@ -23,69 +28,123 @@ const toCitizenRecord = (r: CitizenForMatching): CitizenRecord => ({
   phone: r.phone ?? undefined
 })
 
-export const probabilisticMatcher = (options: { readonly targetPrecision?: number } = {}): CitizenMatcher => (records, decisions) => {
-  const result = deduplicate(records.map(toCitizenRecord), {
-    decisions,
-    ...(options.targetPrecision === undefined ? {} : { targetPrecision: options.targetPrecision })
-  })
-  return {
-    assignments: result.assignments.map((a) => ({ recordId: a.recordId, clusterKey: a.masterId, status: a.status, score: a.score })),
-    masters: new Map(result.masters.map((m) => [m.masterId, {
-      fullName: m.fullName ?? null,
-      birthDate: m.birthDate ?? null,
-      gender: m.gender ?? null,
-      cccd: m.cccd ?? null,
-      cmnd: m.cmnd ?? null,
-      phone: m.phone ?? null,
-      newCommuneCode: m.communeCode ?? null
-    }])),
-    reviewPairs: result.reviewPairs.map((p) => ({
-      recordIdA: p.recordIdA,
-      recordIdB: p.recordIdB,
-      score: p.score,
-      clusterKey: p.masterIdA,
-      breakdown: p.fields.map((f) => ({ field: f.comparison, level: f.label, weight: Number((f.weight + f.termFrequencyAdjustment).toFixed(3)) }))
-    })),
-    summary: {
-      method: "fellegi-sunter",
-      candidatePairs: result.candidatePairs,
-      ruleCounts: result.ruleCounts,
-      thresholds: result.thresholds,
-      stats: result.stats
+const toGolden = (m: MasterRecord): GoldenRecord => ({
+  fullName: m.fullName ?? null,
+  birthDate: m.birthDate ?? null,
+  gender: m.gender ?? null,
+  cccd: m.cccd ?? null,
+  cmnd: m.cmnd ?? null,
+  phone: m.phone ?? null,
+  newCommuneCode: m.communeCode ?? null
+})
+
+const STATUS = { unique: 0, merged: 1, review: 2 } as const
+
+export const probabilisticMatcher = (options: { readonly targetPrecision?: number } = {}): StreamingCitizenMatcher => ({
+  start: (decisions) => {
+    let builder: CitizenTableBuilder | undefined = citizenTableBuilder()
+    return {
+      add: (r) => builder!.add(toCitizenRecord(r)),
+      finish: (): MatchOutcome => {
+        const table = builder!.finish()
+        builder = undefined // its growable columns are copies of the table's: let them go
+        const result = deduplicateTable(table, {
+          decisions,
+          ...(options.targetPrecision === undefined ? {} : { targetPrecision: options.targetPrecision })
+        })
+        // The outcome keeps typed arrays and the masters (no closure here may capture the table or
+        // the result, or they would live as long as the outcome).
+        const n = table.size
+        const cluster = new Int32Array(n).fill(-1)
+        for (let p = 0; p < result.masters.length; p++) {
+          for (const id of result.masters[p]!.memberRecordIds) cluster[table.indexOf.get(id)!] = p
+        }
+        const status = new Uint8Array(n)
+        const score = new Float64Array(n)
+        for (let i = 0; i < n; i++) {
+          const a = result.assignments[i]!
+          status[i] = STATUS[a.status]
+          score[i] = a.score
+        }
+        // A copy the stage empties as it takes each golden record (the stage keeps only the
+        // values masters need, not dedupe's master objects with their member lists).
+        const masters: (MasterRecord | undefined)[] = result.masters.slice()
+        const reviewPairs: ReviewPair[] = result.reviewPairs.map((p) => ({
+          recordIdA: p.recordIdA,
+          recordIdB: p.recordIdB,
+          score: p.score,
+          clusterKey: p.masterIdA,
+          breakdown: p.fields.map((f) => ({ field: f.comparison, level: f.label, weight: Number((f.weight + f.termFrequencyAdjustment).toFixed(3)) }))
+        }))
+        return {
+          size: n,
+          cluster,
+          persons: masters.length,
+          status,
+          score,
+          golden: (p) => {
+            const m = masters[p]
+            masters[p] = undefined
+            return m === undefined ? undefined : toGolden(m)
+          },
+          reviewPairs,
+          summary: {
+            method: "fellegi-sunter",
+            candidatePairs: result.candidatePairs,
+            ruleCounts: result.ruleCounts,
+            thresholds: result.thresholds,
+            stats: result.stats
+          }
+        }
+      }
     }
   }
-}
+})
 
 /**
  * The conservative matcher: records sharing a normalised CCCD are one person, nothing else
  * merges. Used when the probabilistic model is refused (too little or degenerate data), so a
  * night's migration still completes, with the reason recorded in the dedupe stage summary.
  */
-export const exactCccdMatcher: CitizenMatcher = (records) => {
-  const keyOf = (r: CitizenForMatching) => (r.cccd !== null && r.cccd !== "" ? `cccd:${r.cccd}` : `record:${r.id}`)
-  const size = new Map<string, number>()
-  for (const r of records) size.set(keyOf(r), (size.get(keyOf(r)) ?? 0) + 1)
-  return {
-    assignments: records.map((r) => {
-      const clusterKey = keyOf(r)
-      const shared = (size.get(clusterKey) ?? 1) > 1
-      return { recordId: r.id, clusterKey, status: shared ? "merged" as const : "unique" as const, score: shared ? 1 : 0 }
-    }),
-    reviewPairs: [],
-    summary: { method: "exact-cccd" }
+export const exactCccdMatcher: StreamingCitizenMatcher = {
+  start: () => {
+    const personOfCccd = new Map<string, number>()
+    let cluster = new Int32Array(1 << 14)
+    let size = 0
+    let persons = 0
+    return {
+      add: (r) => {
+        let p: number
+        if (r.cccd !== null && r.cccd !== "") {
+          p = personOfCccd.get(r.cccd) ?? persons
+          if (p === persons) personOfCccd.set(r.cccd, persons++)
+        } else p = persons++
+        if (size === cluster.length) {
+          const grown = new Int32Array(cluster.length * 2)
+          grown.set(cluster)
+          cluster = grown
+        }
+        cluster[size++] = p
+      },
+      finish: (): MatchOutcome => {
+        personOfCccd.clear()
+        const count = new Int32Array(persons)
+        for (let i = 0; i < size; i++) count[cluster[i]!]!++
+        const status = new Uint8Array(size)
+        const score = new Float64Array(size)
+        for (let i = 0; i < size; i++) {
+          const shared = count[cluster[i]!]! > 1
+          status[i] = shared ? STATUS.merged : STATUS.unique
+          score[i] = shared ? 1 : 0
+        }
+        return { size, cluster: cluster.slice(0, size), persons, status, score, golden: () => undefined, reviewPairs: [], summary: { method: "exact-cccd" } }
+      }
+    }
   }
 }
 
 /** The probabilistic matcher, falling back to exact CCCD (and saying why) when its model is refused. */
-export const defaultCitizenMatcher = (options: { readonly targetPrecision?: number } = {}): CitizenMatcher => {
-  const probabilistic = probabilisticMatcher(options)
-  return (records, decisions) => {
-    try {
-      return probabilistic(records, decisions)
-    } catch (error) {
-      if (!(error instanceof ModelCollapsed)) throw error
-      const fallback = exactCccdMatcher(records, decisions)
-      return { ...fallback, summary: { method: "exact-cccd", modelRefused: error.message } }
-    }
-  }
-}
+export const defaultCitizenMatcher = (options: { readonly targetPrecision?: number } = {}): StreamingCitizenMatcher => ({
+  ...probabilisticMatcher(options),
+  fallback: { matcher: exactCccdMatcher, refused: (error) => (error instanceof ModelCollapsed ? error.message : undefined) }
+})

@@ -3,11 +3,18 @@
  * them into persons, and writes the master records (citizens) and the crosswalk
  * (citizen_records.master_id) in one transaction. Master ids derive from the cluster's smallest
  * source key, so rerunning the stage on the same records changes nothing.
+ *
+ * Memory: the records are streamed from the target in source-key order, page by page, straight
+ * into the matcher (which keeps its own compact form: the dedupe column table); the stage itself
+ * keeps a few typed arrays per record and per person. Masters and crosswalk are written back page
+ * by page with COPY, reading the records a second time in the same snapshot (REPEATABLE READ), so
+ * no array of record objects, rows or COPY lines ever holds the whole population.
  */
 import { sql } from "kysely"
 import type { DatabaseHandle } from "../connectors/open-database.ts"
-import { copyLine, withTargetTransaction } from "../connectors/target-session.ts"
+import { copyLine, type TargetSession, withTargetTransaction } from "../connectors/target-session.ts"
 import { deterministicId } from "../target/deterministic-id.ts"
+import { releaseMemory } from "./release-memory.ts"
 
 export interface CitizenForMatching {
   readonly id: string
@@ -66,8 +73,6 @@ export interface MatchResult {
   readonly summary: Readonly<Record<string, unknown>>
 }
 
-export type CitizenMatcher = (records: readonly CitizenForMatching[], decisions: readonly PairDecision[]) => MatchResult
-
 export interface PairDecision {
   readonly recordIdA: string
   readonly recordIdB: string
@@ -75,6 +80,49 @@ export interface PairDecision {
   readonly decidedBy: string
   readonly decidedAt: string
 }
+
+/**
+ * What a matcher gives back, by record position (the order `add` received the records in):
+ * compact arrays rather than an object per record.
+ */
+export interface MatchOutcome {
+  /** Records added. */
+  readonly size: number
+  /** Person (cluster) number of each record, 0 … persons-1; -1: the matcher left the record out. */
+  readonly cluster: Int32Array
+  readonly persons: number
+  /** 0 unique, 1 merged, 2 review, per record. */
+  readonly status: Uint8Array
+  /** Match score per record; NaN: none. */
+  readonly score: Float64Array
+  /**
+   * The person's golden record; undefined (or a null field) takes the first record's value.
+   * Called once per person, in person order: the matcher may let it go once handed over.
+   */
+  golden(person: number): GoldenRecord | undefined
+  readonly reviewPairs: readonly ReviewPair[]
+  readonly summary: Readonly<Record<string, unknown>>
+}
+
+/** A matcher fed one record at a time: it keeps what it needs, not the record objects. */
+export interface CitizenMatching {
+  add(record: CitizenForMatching): void
+  finish(): MatchOutcome
+}
+
+export interface StreamingCitizenMatcher {
+  start(decisions: readonly PairDecision[]): CitizenMatching
+  /**
+   * Used when `finish` throws an error `refused` accepts (returns why): the records are read
+   * again into the fallback matcher, and the reason lands in the stage summary.
+   */
+  readonly fallback?: { readonly matcher: CitizenMatcher; readonly refused: (error: unknown) => string | undefined }
+}
+
+/** A matcher over the whole array of records at once (simple matchers, tests). */
+export type ArrayCitizenMatcher = (records: readonly CitizenForMatching[], decisions: readonly PairDecision[]) => MatchResult
+
+export type CitizenMatcher = ArrayCitizenMatcher | StreamingCitizenMatcher
 
 export interface DedupeStageSummary {
   readonly records: number
@@ -85,85 +133,299 @@ export interface DedupeStageSummary {
   readonly modelRefused?: string | undefined
 }
 
+const STATUS_CODE = { unique: 0, merged: 1, review: 2 } as const
+
+/** Runs an array matcher behind the streaming interface (it holds every record, as it always did). */
+export const arrayMatcher = (match: ArrayCitizenMatcher): StreamingCitizenMatcher => ({
+  start: (decisions) => {
+    const records: CitizenForMatching[] = []
+    return {
+      add: (r) => void records.push(r),
+      finish: () => {
+        const result = match(records, decisions)
+        const index = new Map(records.map((r, i) => [r.id, i]))
+        const cluster = new Int32Array(records.length).fill(-1)
+        const status = new Uint8Array(records.length)
+        const score = new Float64Array(records.length).fill(NaN)
+        const personOf = new Map<string, number>()
+        const keys: string[] = []
+        for (const a of result.assignments) {
+          const i = index.get(a.recordId)
+          if (i === undefined) continue
+          let p = personOf.get(a.clusterKey)
+          if (p === undefined) {
+            p = keys.length
+            personOf.set(a.clusterKey, p)
+            keys.push(a.clusterKey)
+          }
+          cluster[i] = p
+          status[i] = STATUS_CODE[a.status]
+          score[i] = a.score ?? NaN
+        }
+        return {
+          size: records.length,
+          cluster,
+          persons: keys.length,
+          status,
+          score,
+          golden: (p) => result.masters?.get(keys[p]!),
+          reviewPairs: result.reviewPairs,
+          summary: result.summary
+        }
+      }
+    }
+  }
+})
+
+const asStreaming = (m: CitizenMatcher): StreamingCitizenMatcher => (typeof m === "function" ? arrayMatcher(m) : m)
+
+/** Records per page read from the target (both passes): bounds the rows in memory at once. */
+const PAGE = 5000
+const MATCH_COLUMNS = [
+  "id", "source_key", "source", "full_name", "birth_date", "gender", "cccd", "cmnd", "phone", "hometown_code",
+  "father_name", "mother_name", "address", "new_province_code", "new_commune_code", "old_commune_code"
+] as const
+
+const toMatching = (r: any, source: string): CitizenForMatching => ({
+  id: r.id,
+  sourceKey: r.source_key,
+  source,
+  fullName: r.full_name,
+  birthDate: r.birth_date,
+  gender: r.gender,
+  cccd: r.cccd,
+  cmnd: r.cmnd,
+  phone: r.phone,
+  hometownCode: r.hometown_code,
+  fatherName: r.father_name,
+  motherName: r.mother_name,
+  address: r.address,
+  newProvinceCode: r.new_province_code,
+  newCommuneCode: r.new_commune_code,
+  oldCommuneCode: r.old_commune_code
+})
+
+/** Pages of citizen records in source-key order (keyset: each page starts after the last key). */
+async function* recordPages(session: TargetSession, db: import("kysely").Kysely<any>, columns: readonly string[]): AsyncIterable<any[]> {
+  let after: string | null = null
+  for (;;) {
+    let q = db.selectFrom("citizen_records").select(columns as any).orderBy("source_key").limit(PAGE)
+    if (after !== null) q = q.where("source_key", ">", after)
+    const rows = await session.query<any>(q.compile())
+    if (rows.length > 0) yield rows
+    if (rows.length < PAGE) return
+    after = rows[rows.length - 1].source_key
+  }
+}
+
+/** A small string interner: unit codes and source names repeat, records keep their codes. */
+class Codes {
+  readonly values: string[] = []
+  private readonly index = new Map<string, number>()
+  code(v: string | null): number {
+    if (v === null) return -1
+    let c = this.index.get(v)
+    if (c === undefined) {
+      c = this.values.length
+      this.index.set(v, c)
+      this.values.push(v)
+    }
+    return c
+  }
+  intern(v: string): string {
+    return this.values[this.code(v)]!
+  }
+}
+
+/**
+ * The golden records' values the masters need, per person, in columns: names and IDs as
+ * references to the matcher's strings, birth dates and genders as codes (they repeat). The
+ * matcher's own master objects (member lists, sources, addresses …) can go as soon as each one
+ * is handed over.
+ */
+class GoldenColumns {
+  readonly fullName: (string | null)[]
+  readonly cccd: (string | null)[]
+  readonly cmnd: (string | null)[]
+  readonly phone: (string | null)[]
+  private readonly births = new Codes()
+  private readonly genders = new Codes()
+  private readonly birthCode: Int32Array
+  private readonly genderCode: Int32Array
+  constructor(persons: number) {
+    this.fullName = new Array<string | null>(persons).fill(null)
+    this.cccd = new Array<string | null>(persons).fill(null)
+    this.cmnd = new Array<string | null>(persons).fill(null)
+    this.phone = new Array<string | null>(persons).fill(null)
+    this.birthCode = new Int32Array(persons).fill(-1)
+    this.genderCode = new Int32Array(persons).fill(-1)
+  }
+  set(p: number, g: GoldenRecord | undefined): void {
+    if (g === undefined) return
+    this.fullName[p] = g.fullName
+    this.cccd[p] = g.cccd
+    this.cmnd[p] = g.cmnd
+    this.phone[p] = g.phone
+    this.birthCode[p] = this.births.code(g.birthDate)
+    this.genderCode[p] = this.genders.code(g.gender)
+  }
+  birthDate(p: number): string | null {
+    const c = this.birthCode[p]!
+    return c < 0 ? null : this.births.values[c]!
+  }
+  gender(p: number): string | null {
+    const c = this.genderCode[p]!
+    return c < 0 ? null : this.genders.values[c]!
+  }
+}
+
+/** Int32 column that grows by doubling. */
+class IntColumn {
+  data = new Int32Array(1 << 14)
+  length = 0
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const d = new Int32Array(this.data.length * 2)
+      d.set(this.data)
+      this.data = d
+    }
+    this.data[this.length++] = v
+  }
+}
+
+/** Pass 1: every record into the matcher; the stage keeps each record's commune and province code. */
+const matchRecords = async (session: TargetSession, db: import("kysely").Kysely<any>, matcher: StreamingCitizenMatcher, decisions: readonly PairDecision[]) => {
+  const matching = matcher.start(decisions)
+  const sources = new Codes()
+  const units = new Codes()
+  const commune = new IntColumn()
+  const province = new IntColumn()
+  for await (const page of recordPages(session, db, MATCH_COLUMNS)) {
+    for (const r of page) {
+      matching.add(toMatching(r, sources.intern(r.source)))
+      commune.push(units.code(r.new_commune_code))
+      province.push(units.code(r.new_province_code))
+    }
+  }
+  const outcome = matching.finish()
+  if (outcome.size !== commune.length) throw new Error(`the matcher took ${outcome.size} of ${commune.length} citizen records`)
+  return { outcome, units, commune: commune.data.subarray(0, commune.length), province: province.data.subarray(0, province.length) }
+}
+
+const readDecisions = async (session: TargetSession, db: import("kysely").Kysely<any>): Promise<PairDecision[]> =>
+  (await session.query<any>(db.withSchema("provmerge").selectFrom("review_items")
+    .select(["payload", "decision", "decided_by", "decided_at"])
+    .where("kind", "=", "duplicate").where("decision", "is not", null).compile()))
+    .map((r): PairDecision => {
+      const payload = typeof r.payload === "string" ? JSON.parse(r.payload) : r.payload
+      return {
+        recordIdA: payload.recordIdA,
+        recordIdB: payload.recordIdB,
+        decision: r.decision,
+        decidedBy: r.decided_by ?? "",
+        decidedAt: String(r.decided_at ?? "")
+      }
+    })
+
+const uuidBytes = (uuid: string, into: Uint8Array, at: number): void => {
+  const hex = uuid.replaceAll("-", "")
+  for (let k = 0; k < 16; k++) into[at + k] = parseInt(hex.slice(2 * k, 2 * k + 2), 16)
+}
+const uuidText = (from: Uint8Array, at: number): string => {
+  const hex = Buffer.from(from.buffer, from.byteOffset + at, 16).toString("hex")
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`
+}
+
 export const runDeduplicationStage = async (target: DatabaseHandle, matcher: CitizenMatcher): Promise<DedupeStageSummary> => {
   const db = target.db
-  const rows = await db.selectFrom("citizen_records").select([
-    "id", "source_key", "source", "full_name", "birth_date", "gender", "cccd", "cmnd", "phone", "hometown_code",
-    "father_name", "mother_name", "address", "new_province_code", "new_commune_code", "old_commune_code"
-  ]).orderBy("source_key").execute()
-  const records: CitizenForMatching[] = rows.map((r: any) => ({
-    id: r.id,
-    sourceKey: r.source_key,
-    source: r.source,
-    fullName: r.full_name,
-    birthDate: r.birth_date,
-    gender: r.gender,
-    cccd: r.cccd,
-    cmnd: r.cmnd,
-    phone: r.phone,
-    hometownCode: r.hometown_code,
-    fatherName: r.father_name,
-    motherName: r.mother_name,
-    address: r.address,
-    newProvinceCode: r.new_province_code,
-    newCommuneCode: r.new_commune_code,
-    oldCommuneCode: r.old_commune_code
-  }))
-  const decisions = (await db.withSchema("provmerge").selectFrom("review_items")
-    .select(["payload", "decision", "decided_by", "decided_at"])
-    .where("kind", "=", "duplicate").where("decision", "is not", null).execute())
-    .map((r: any): PairDecision => ({
-      recordIdA: (typeof r.payload === "string" ? JSON.parse(r.payload) : r.payload).recordIdA,
-      recordIdB: (typeof r.payload === "string" ? JSON.parse(r.payload) : r.payload).recordIdB,
-      decision: r.decision,
-      decidedBy: r.decided_by ?? "",
-      decidedAt: String(r.decided_at ?? "")
-    }))
-  const result = matcher(records, decisions)
-  const byId = new Map(records.map((r) => [r.id, r]))
+  const summary = await withTargetTransaction(target, async (session) => {
+    // Both passes over the records must see the same rows: one snapshot for the whole stage.
+    await session.query({ sql: "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", parameters: [] })
+    const decisions = await readDecisions(session, db)
+    let primary = asStreaming(matcher)
+    let matched: Awaited<ReturnType<typeof matchRecords>>
+    let modelRefused: string | undefined
+    try {
+      matched = await matchRecords(session, db, primary, decisions)
+    } catch (error) {
+      const reason = primary.fallback?.refused(error)
+      if (reason === undefined) throw error
+      modelRefused = reason
+      primary = asStreaming(primary.fallback!.matcher)
+      matched = await matchRecords(session, db, primary, decisions)
+    }
+    const { outcome, units, commune, province } = matched
+    const { cluster, persons, size } = outcome
 
-  // Clusters → masters: the matcher's golden record (its survivorship rules), ids from the first source key.
-  const clusters = new Map<string, CitizenForMatching[]>()
-  for (const a of result.assignments) {
-    const r = byId.get(a.recordId)
-    if (r === undefined) continue
-    const members = clusters.get(a.clusterKey)
-    if (members === undefined) clusters.set(a.clusterKey, [r])
-    else members.push(r)
-  }
-  const masterOf = new Map<string, { masterId: string; survivor: string }>()
-  const masterLines: string[] = []
-  for (const [clusterKey, members] of clusters) {
-    members.sort((a, b) => (a.sourceKey < b.sourceKey ? -1 : 1))
-    const first = members[0]!
-    const masterId = deterministicId("citizen-master", first.sourceKey)
-    const golden = result.masters?.get(clusterKey)
-    const commune = golden?.newCommuneCode ?? first.newCommuneCode
-    const province = members.find((m) => m.newCommuneCode === commune)?.newProvinceCode ?? first.newProvinceCode
-    for (const m of members) masterOf.set(m.id, { masterId, survivor: first.id })
-    masterLines.push(copyLine([
-      masterId, golden?.fullName ?? first.fullName, golden?.birthDate ?? first.birthDate, golden?.gender ?? first.gender,
-      golden?.cccd ?? first.cccd, golden?.cmnd ?? first.cmnd, golden?.phone ?? first.phone, province, commune, String(members.length)
-    ]))
-  }
-  const assignmentLines: string[] = []
-  let merged = 0
-  let review = 0
-  for (const a of result.assignments) {
-    const m = masterOf.get(a.recordId)
-    if (m === undefined) continue
-    const status: MatchStatus = a.status === "review" ? "review" : m.survivor === a.recordId ? (clusters.get(a.clusterKey)!.length > 1 ? "master" : "unique") : "merged"
-    if (status === "merged") merged++
-    if (status === "review") review++
-    assignmentLines.push(copyLine([a.recordId, m.masterId, status, a.score === null ? null : a.score.toFixed(4)]))
-  }
+    // Per person: its first record (smallest source key = smallest position), size, commune
+    // (the golden record's, else the first record's) and province (of the first member living
+    // in that commune, else the first record's).
+    const first = new Int32Array(persons).fill(-1)
+    const count = new Int32Array(persons)
+    for (let i = 0; i < size; i++) {
+      const p = cluster[i]!
+      if (p < 0) continue
+      if (first[p] === -1) first[p] = i
+      count[p]!++
+    }
+    const personCommune = new Int32Array(persons)
+    const golden = new GoldenColumns(persons)
+    for (let p = 0; p < persons; p++) {
+      const g = outcome.golden(p)
+      golden.set(p, g)
+      const goldenCommune = g?.newCommuneCode ?? null
+      personCommune[p] = goldenCommune !== null ? units.code(goldenCommune) : commune[first[p]!]!
+    }
+    const personProvince = new Int32Array(persons).fill(-2)
+    for (let i = 0; i < size; i++) {
+      const p = cluster[i]!
+      if (p >= 0 && personProvince[p] === -2 && personCommune[p]! >= 0 && commune[i] === personCommune[p]) {
+        personProvince[p] = province[i]! >= 0 ? province[i]! : province[first[p]!]!
+      }
+    }
+    for (let p = 0; p < persons; p++) if (personProvince[p] === -2) personProvince[p] = province[first[p]!]!
+    const unit = (c: number) => (c < 0 ? null : units.values[c]!)
 
-  await withTargetTransaction(target, async (session) => {
     await session.query(sql`create temp table pm_masters (id uuid, full_name text, birth_date text, gender text, cccd text, cmnd text,
       phone text, new_province_code text, new_commune_code text, record_count integer) on commit drop`.compile(db))
-    await session.copyIn("COPY pm_masters FROM STDIN", [masterLines.join("")])
     await session.query(sql`create temp table pm_assign (record_id uuid, master_id uuid, match_status text, match_score double precision) on commit drop`.compile(db))
-    await session.copyIn("COPY pm_assign FROM STDIN", [assignmentLines.join("")])
+
+    // Pass 2, in the same order: the first record of a person writes its master (its values fill
+    // what the golden record lacks); every record writes its crosswalk line.
+    const masterIds = new Uint8Array(persons * 16)
+    let merged = 0
+    let review = 0
+    let i = 0
+    for await (const page of recordPages(session, db, ["id", "source_key", "full_name", "birth_date", "gender", "cccd", "cmnd", "phone", "new_commune_code"])) {
+      const masterLines: string[] = []
+      const assignLines: string[] = []
+      for (const r of page) {
+        if (i >= size) throw new Error("citizen records changed while deduplicating")
+        const p = cluster[i]!
+        if (p >= 0) {
+          if (first[p] === i) {
+            const masterId = deterministicId("citizen-master", r.source_key)
+            uuidBytes(masterId, masterIds, p * 16)
+            masterLines.push(copyLine([
+              masterId, golden.fullName[p] ?? r.full_name, golden.birthDate(p) ?? r.birth_date, golden.gender(p) ?? r.gender,
+              golden.cccd[p] ?? r.cccd, golden.cmnd[p] ?? r.cmnd, golden.phone[p] ?? r.phone, unit(personProvince[p]!),
+              unit(personCommune[p]!), String(count[p])
+            ]))
+          }
+          const s = outcome.status[i]!
+          const status: MatchStatus = s === STATUS_CODE.review ? "review" : first[p] === i ? (count[p]! > 1 ? "master" : "unique") : "merged"
+          if (status === "merged") merged++
+          if (status === "review") review++
+          const score = outcome.score[i]!
+          assignLines.push(copyLine([r.id, uuidText(masterIds, p * 16), status, Number.isNaN(score) ? null : score.toFixed(4)]))
+        }
+        i++
+      }
+      if (masterLines.length > 0) await session.copyIn("COPY pm_masters FROM STDIN", [masterLines.join("")])
+      if (assignLines.length > 0) await session.copyIn("COPY pm_assign FROM STDIN", [assignLines.join("")])
+    }
+    if (i !== size) throw new Error("citizen records changed while deduplicating")
+
     await session.query(sql`insert into citizens as c select * from pm_masters
       on conflict (id) do update set full_name = excluded.full_name, birth_date = excluded.birth_date, gender = excluded.gender,
         cccd = excluded.cccd, cmnd = excluded.cmnd, phone = excluded.phone, new_province_code = excluded.new_province_code,
@@ -175,33 +437,47 @@ export const runDeduplicationStage = async (target: DatabaseHandle, matcher: Cit
       from pm_assign a where r.id = a.record_id
         and (r.master_id, r.match_status, r.match_score) is distinct from (a.master_id, a.match_status, a.match_score)`.compile(db))
     await session.query(sql`delete from citizens c where not exists (select 1 from pm_masters m where m.id = c.id)`.compile(db))
-    await replaceDuplicateReviews(session, db, result.reviewPairs, byId)
+    await replaceDuplicateReviews(session, db, outcome.reviewPairs)
+    const matcherSummary = modelRefused === undefined ? outcome.summary : { method: "exact-cccd", modelRefused }
     await session.query(sql`insert into provmerge.stages (stage, status, summary, finished_at) values ('dedupe', 'done', ${
-      JSON.stringify({ ...result.summary, records: records.length, masters: clusters.size, merged, review })
+      JSON.stringify({ ...matcherSummary, records: size, masters: persons, merged, review })
     }, now()) on conflict (stage) do update set status = excluded.status, summary = excluded.summary, finished_at = excluded.finished_at`.compile(db))
+    return { records: size, masters: persons, merged, review, modelRefused }
   })
   await linkCitizenMasters(target)
-  const refused = result.summary.modelRefused
-  return { records: records.length, masters: clusters.size, merged, review, modelRefused: typeof refused === "string" ? refused : undefined }
+  // The matcher's table, pairs and golden records are garbage now: hand their pages back, so the
+  // loading phase that follows starts from its own working set, not from this stage's peak.
+  releaseMemory()
+  return summary
 }
 
-/** Points dossiers and civil-status events at the master of their applicant / subject record. */
+const LINK_STATEMENTS = [
+  sql`update dossiers d set applicant_citizen_id = r.master_id from citizen_records r
+    where r.id = d.applicant_record_id and d.applicant_citizen_id is distinct from r.master_id`,
+  sql`update civil_status_events e set subject_citizen_id = r.master_id from citizen_records r
+    where r.id = e.subject_record_id and e.subject_citizen_id is distinct from r.master_id`,
+  sql`update civil_status_events e set spouse_citizen_id = r.master_id from citizen_records r
+    where r.id = e.spouse_record_id and e.spouse_citizen_id is distinct from r.master_id`
+]
+
+/** Points dossiers and civil-status events at the master of their applicant / subject record (set-based SQL). */
 export const linkCitizenMasters = async (target: DatabaseHandle): Promise<void> => {
-  const db = target.db
-  await sql`update dossiers d set applicant_citizen_id = r.master_id from citizen_records r
-    where r.id = d.applicant_record_id and d.applicant_citizen_id is distinct from r.master_id`.execute(db)
-  await sql`update civil_status_events e set subject_citizen_id = r.master_id from citizen_records r
-    where r.id = e.subject_record_id and e.subject_citizen_id is distinct from r.master_id`.execute(db)
-  await sql`update civil_status_events e set spouse_citizen_id = r.master_id from citizen_records r
-    where r.id = e.spouse_record_id and e.spouse_citizen_id is distinct from r.master_id`.execute(db)
+  for (const statement of LINK_STATEMENTS) await statement.execute(target.db)
 }
 
-const replaceDuplicateReviews = async (
-  session: import("../connectors/target-session.ts").TargetSession,
-  db: import("kysely").Kysely<any>,
-  pairs: readonly ReviewPair[],
-  byId: ReadonlyMap<string, CitizenForMatching>
-): Promise<void> => {
+/** The records of the review pairs (a few per hundred records), read back for the review sheet. */
+const readRecords = async (session: TargetSession, db: import("kysely").Kysely<any>, ids: readonly string[]): Promise<Map<string, CitizenForMatching>> => {
+  const out = new Map<string, CitizenForMatching>()
+  for (let k = 0; k < ids.length; k += 1000) {
+    const rows = await session.query<any>(db.selectFrom("citizen_records").select(MATCH_COLUMNS as any)
+      .where("id", "in", ids.slice(k, k + 1000)).compile())
+    for (const r of rows) out.set(r.id, toMatching(r, r.source))
+  }
+  return out
+}
+
+const replaceDuplicateReviews = async (session: TargetSession, db: import("kysely").Kysely<any>, pairs: readonly ReviewPair[]): Promise<void> => {
+  const byId = await readRecords(session, db, [...new Set(pairs.flatMap((p) => [p.recordIdA, p.recordIdB]))])
   const items = pairs.map((p) => {
     const [a, b] = p.recordIdA < p.recordIdB ? [p.recordIdA, p.recordIdB] : [p.recordIdB, p.recordIdA]
     const ra = byId.get(a)

@@ -197,10 +197,8 @@ async function* unitReviewRows(db: Kysely<any>, names?: UnitNames): AsyncIterabl
     if (after !== null) q = q.where("review_key", ">", after)
     return q.execute()
   }, (r) => r.review_key)
-  const listed = new Set<string>()
   for await (const r of items) {
     const p = parse(r.payload)
-    listed.add(r.review_key)
     // Items made from an UNIT_UNKNOWN reject (a reviewer answered it) keep the raw codes as "province/district/commune".
     const raw = typeof p.raw === "string" ? parseRawUnit(p.raw) : undefined
     yield {
@@ -217,15 +215,18 @@ async function* unitReviewRows(db: Kysely<any>, names?: UnitNames): AsyncIterabl
       decision: r.decision
     }
   }
-  // Unknown codes are rejects (UNIT_UNKNOWN); they are listed here too so a reviewer can give the right code.
+  // Unknown codes are rejects (UNIT_UNKNOWN); they are listed here too so a reviewer can give the
+  // right code, unless answered already (then listed above with the answer). The database says
+  // which, so no set of every unit review key is held here.
   const unknown = pages<any>((after) => {
-    let q = db.withSchema("provmerge").selectFrom("rejects").select(["source", "source_table", "source_key", "raw_row", "raw_value"])
-      .where("error_code", "=", "UNIT_UNKNOWN").orderBy("source_key").limit(2000)
-    if (after !== null) q = q.where("source_key", ">", after)
+    let q = db.withSchema("provmerge").selectFrom("rejects as j").select(["j.source", "j.source_table", "j.source_key", "j.raw_value"])
+      .where("j.error_code", "=", "UNIT_UNKNOWN")
+      .where(sql<boolean>`not exists (select 1 from provmerge.review_items i where i.review_key = 'unit:' || j.source_key)`)
+      .orderBy("j.source_key").limit(2000)
+    if (after !== null) q = q.where("j.source_key", ">", after)
     return q.execute()
   }, (r) => r.source_key)
   for await (const r of unknown) {
-    if (listed.has(`unit:${r.source_key}`)) continue // already answered: listed above with the answer
     const raw = parseRawUnit(String(r.raw_value ?? ""))
     yield {
       reviewKey: `unit:${r.source_key}`,

@@ -39,11 +39,9 @@ import { withFirstLoadIndexesDeferred } from "./first-load-indexes.ts"
 import { planTable } from "./plan-batches.ts"
 import type { ProgressSink } from "./progress-events.ts"
 import { type JobUnits, loadJobUnits } from "./unit-remapper.ts"
-import { writeRunWorkbook } from "./reconcile.ts"
 import { runAgencyStage } from "./map-agency-successors.ts"
 import { runAccountStage } from "./merge-official-accounts.ts"
 import { loadAgencyRules } from "./agency-rules.ts"
-import { pageImageDirFor, runDigitizeStage } from "./digitize-results.ts"
 
 import { TOOL_VERSION } from "./tool-version.ts"
 export { TOOL_VERSION }
@@ -192,6 +190,7 @@ const runPhases = (env: Environment) =>
     if (full) yield* planAll(env)
 
     // Phase 1: agencies, accounts and citizens, then what needs all of them.
+    progress.emit({ type: "stage", stage: "load", message: "phase 1: agencies, officials' accounts, citizens" })
     const first = yield* loadPhase(env, ["agency", "account", "citizen"])
     if (full || first.touched.has("agency") || first.touched.has("account")) yield* runConsolidation(env)
     if (full || first.touched.has("citizen") || options.forceDedupe === true) {
@@ -204,8 +203,10 @@ const runPhases = (env: Environment) =>
     }
 
     // Phase 2: dossiers and civil-status events, linked to the citizens' masters.
+    progress.emit({ type: "stage", stage: "load", message: "phase 2: dossiers, civil-status events" })
     const second = yield* loadPhase(env, ["dossier", "civil_status_event"])
     if (full || first.touched.has("citizen") || second.touched.size > 0 || options.forceDedupe === true) {
+      progress.emit({ type: "stage", stage: "link", message: "linking dossiers and civil-status events to the citizens' masters" })
       yield* stage("link", () => linkCitizenMasters(target))
     }
 
@@ -213,12 +214,15 @@ const runPhases = (env: Environment) =>
     if (job.scansDir !== undefined && (full || options.forceOcr === true)) {
       const scansDir = job.scansDir
       progress.emit({ type: "stage", stage: "ocr", message: `digitizing scans under ${scansDir}` })
-      const ocr = yield* stage("ocr", () =>
-        runDigitizeStage(target, {
+      // Loaded only for a job with scans: the OCR stack (tesseract, pdf.js, sharp) is heavy.
+      const ocr = yield* stage("ocr", async () => {
+        const { pageImageDirFor, runDigitizeStage } = await import("./digitize-results.ts")
+        return runDigitizeStage(target, {
           scansDir,
           pageImageDir: pageImageDirFor(job.outputDir),
           onProgress: (message) => progress.emit({ type: "stage", stage: "ocr", message })
-        }))
+        })
+      })
       progress.emit({
         type: "stage",
         stage: "ocr",
@@ -227,8 +231,9 @@ const runPhases = (env: Environment) =>
     }
 
     progress.emit({ type: "stage", stage: "reconcile", message: "writing the reconciliation workbook" })
-    const workbook = yield* stage("reconcile", () =>
-      writeRunWorkbook({ job, target, runId, toolVersion: TOOL_VERSION, maskIdentifiers: options.maskIdentifiers ?? false, unitNames: env.remapper.names })
+    // exceljs is loaded for this last stage only, not carried through the loading phases.
+    const workbook = yield* stage("reconcile", async () =>
+      (await import("./reconcile.ts")).writeRunWorkbook({ job, target, runId, toolVersion: TOOL_VERSION, maskIdentifiers: options.maskIdentifiers ?? false, unitNames: env.remapper.names })
     )
     const outcomes = [...first.outcomes, ...second.outcomes]
     const skipped = first.skipped + second.skipped

@@ -594,13 +594,83 @@ const writeRejects = async (wb: Writer, ctx: CellContext, rows: Rows<RejectRow>)
 }
 
 /** Review items collected while their sheets are written, for `_meta`. */
-class MetaCollector {
-  readonly entries: ReviewMetaEntry[] = []
+/**
+ * The `_meta` entries, collected while the review sheets are written and read back (as entry
+ * objects made on the fly) for the signature and the `_meta` sheet at the end. A large world asks
+ * about hundreds of thousands of items, so they are kept in columns: the key, codes for kind and
+ * status, and an index into the distinct choice lists (units of one old commune share theirs).
+ */
+class MetaCollector implements Iterable<ReviewMetaEntry> {
+  private readonly keys: string[] = []
+  private readonly kindStatus: number[] = []
+  private readonly choiceList: number[] = []
+  private readonly codes = new Map<string, number>()
+  private readonly codeValues: string[] = []
+  private readonly lists: ReadonlyArray<string>[] = []
+  private readonly listIndex = new Map<string, number>()
+
+  get length(): number {
+    return this.keys.length
+  }
+
+  private code(value: string): number {
+    let c = this.codes.get(value)
+    if (c === undefined) {
+      c = this.codeValues.length
+      this.codes.set(value, c)
+      this.codeValues.push(value)
+    }
+    return c
+  }
+
   /** Adds an entry and returns the `_meta` row it will occupy. */
   add(kind: ReviewKind, reviewKey: string, status: string, choices: ReadonlyArray<string>): number {
-    this.entries.push({ kind, reviewKey, status, choices })
-    return META_FIRST_ENTRY_ROW + this.entries.length - 1
+    const listKey = choices.join("\u0000")
+    let list = this.listIndex.get(listKey)
+    if (list === undefined) {
+      list = this.lists.length
+      this.listIndex.set(listKey, list)
+      this.lists.push([...choices])
+    }
+    this.keys.push(reviewKey)
+    this.kindStatus.push(this.code(kind) * 65536 + this.code(status))
+    this.choiceList.push(list)
+    return META_FIRST_ENTRY_ROW + this.keys.length - 1
   }
+
+  *[Symbol.iterator](): Iterator<ReviewMetaEntry> {
+    for (let i = 0; i < this.keys.length; i++) {
+      const ks = this.kindStatus[i]!
+      yield {
+        kind: this.codeValues[Math.floor(ks / 65536)] as ReviewKind,
+        reviewKey: this.keys[i]!,
+        status: this.codeValues[ks % 65536]!,
+        choices: this.lists[this.choiceList[i]!]!
+      }
+    }
+  }
+}
+
+/**
+ * Consecutive unit rows whose drop-downs have the same number of choices. Their `_meta` rows
+ * follow the sheet rows one for one, so one validation with a row-relative reference
+ * (`'_meta'!$D12:$E12` on K2:K40: K3 lists D13:E13, …) gives every row exactly its own
+ * candidates. One validation per row made exceljs hold and then render them all at once when
+ * the sheet is committed (+300 MB and 8 s for the 116,000 unit rows of a 1× world).
+ */
+interface ValidationRun {
+  readonly firstRow: number
+  lastRow: number
+  readonly metaRow: number
+  readonly choices: number
+}
+
+/** Candidate labels repeat (a few thousand communes): one string each, not one per row. */
+const internLabel = (labels: Map<string, string>, label: string): string => {
+  const known = labels.get(label)
+  if (known !== undefined) return known
+  labels.set(label, label)
+  return label
 }
 
 const writeUnits = async (wb: Writer, ctx: CellContext, rows: Rows<UnitReviewRow>, meta: MetaCollector) => {
@@ -608,6 +678,27 @@ const writeUnits = async (wb: Writer, ctx: CellContext, rows: Rows<UnitReviewRow
   const c = l.unitColumns
   const DECISION = 11
   const seen = new Set<string>()
+  const labels = new Map<string, string>()
+  let run: ValidationRun | undefined
+  const closeRun = (ws: ExcelJS.Worksheet): void => {
+    if (run === undefined) return
+    const column = columnLetter(DECISION)
+    const first = `$${columnLetter(META_FIRST_CHOICE_COLUMN)}${run.metaRow}`
+    const last = `$${columnLetter(META_FIRST_CHOICE_COLUMN + run.choices - 1)}${run.metaRow}`
+    validationsOf(ws).add(run.lastRow === run.firstRow ? `${column}${run.firstRow}` : `${column}${run.firstRow}:${column}${run.lastRow}`, {
+      type: "list",
+      allowBlank: true,
+      formulae: [`'${META_SHEET_NAME}'!${first}:${last}`],
+      showInputMessage: true,
+      promptTitle: l.prompts.unitTitle,
+      prompt: l.prompts.unit,
+      showErrorMessage: true,
+      errorStyle: "stop",
+      errorTitle: l.prompts.invalidTitle,
+      error: l.prompts.invalid
+    })
+    run = undefined
+  }
   const { count } = await writeTable(wb, {
     name: l.sheets.units,
     columns: [
@@ -627,23 +718,14 @@ const writeUnits = async (wb: Writer, ctx: CellContext, rows: Rows<UnitReviewRow
     items: rows,
     toRows: (r, rowNumber, ws) => {
       requireReviewKey(l.sheets.units, r.reviewKey, seen)
-      const choices = r.candidates.map((k) => candidateLabel(k.code, k.name.normalize("NFC")))
+      const choices = r.candidates.map((k) => internLabel(labels, candidateLabel(k.code, k.name.normalize("NFC"))))
       const metaRow = meta.add("unit", r.reviewKey, r.status, choices)
-      if (choices.length > 0) {
-        const first = `$${columnLetter(META_FIRST_CHOICE_COLUMN)}$${metaRow}`
-        const last = `$${columnLetter(META_FIRST_CHOICE_COLUMN + choices.length - 1)}$${metaRow}`
-        validationsOf(ws).add(`${columnLetter(DECISION)}${rowNumber}`, {
-          type: "list",
-          allowBlank: true,
-          formulae: [`'${META_SHEET_NAME}'!${first}:${last}`],
-          showInputMessage: true,
-          promptTitle: l.prompts.unitTitle,
-          prompt: l.prompts.unit,
-          showErrorMessage: true,
-          errorStyle: "stop",
-          errorTitle: l.prompts.invalidTitle,
-          error: l.prompts.invalid
-        })
+      const continues = run !== undefined && run.choices === choices.length && run.lastRow === rowNumber - 1 &&
+        metaRow - rowNumber === run.metaRow - run.firstRow
+      if (continues) run!.lastRow = rowNumber
+      else {
+        closeRun(ws)
+        if (choices.length > 0) run = { firstRow: rowNumber, lastRow: rowNumber, metaRow, choices: choices.length }
       }
       const prefilled =
         r.decision === undefined || r.decision === null
@@ -669,6 +751,7 @@ const writeUnits = async (wb: Writer, ctx: CellContext, rows: Rows<UnitReviewRow
       ]
     },
     finish: (ws, range) => {
+      closeRun(ws)
       ws.addConditionalFormatting({
         ref: columnRange(range, DECISION),
         rules: [{ type: "expression", formulae: [`LEN(TRIM(${columnLetter(DECISION)}${range.firstDataRow}))=0`], style: todoStyle, priority: 1 }]
@@ -990,7 +1073,7 @@ export const writeReconciliationWorkbook = async (
     lang,
     generatedAt: generatedAt.toISOString(),
     sheetNames: { units: ctx.labels.sheets.units, duplicates: ctx.labels.sheets.duplicates, ocr: ctx.labels.sheets.ocr },
-    entries: metaEntries.entries
+    entries: metaEntries
   }
   await writeMeta(wb, meta, signReviewMeta(meta, options.signingKey))
   await wb.commit()

@@ -50,23 +50,40 @@ export interface ReviewMeta {
   readonly lang: Lang
   readonly generatedAt: string
   readonly sheetNames: { readonly units: string; readonly duplicates: string; readonly ocr: string }
-  readonly entries: ReadonlyArray<ReviewMetaEntry>
+  /** An array, or the writer's compact collection of them (iterated in order). */
+  readonly entries: Iterable<ReviewMetaEntry> & { readonly length: number }
 }
 
-const canonical = (meta: ReviewMeta): string =>
-  JSON.stringify([
+/**
+ * The signed text: JSON.stringify([marker, version, runId, lang, generatedAt, sheetNames,
+ * entries as [kind, reviewKey, status, choices]]), handed over piece by piece (JSON.stringify
+ * adds no whitespace, so the pieces join to exactly that text) rather than built as one string:
+ * a large world asks about hundreds of thousands of items.
+ */
+function* canonicalPieces(meta: ReviewMeta): Generator<string> {
+  const head = JSON.stringify([
     META_MARKER,
     META_FORMAT_VERSION,
     meta.runId,
     meta.lang,
     meta.generatedAt,
-    [meta.sheetNames.units, meta.sheetNames.duplicates, meta.sheetNames.ocr],
-    meta.entries.map((e) => [e.kind, e.reviewKey, e.status, e.choices])
+    [meta.sheetNames.units, meta.sheetNames.duplicates, meta.sheetNames.ocr]
   ])
+  yield head.slice(0, -1) + ",["
+  let first = true
+  for (const e of meta.entries) {
+    yield (first ? "" : ",") + JSON.stringify([e.kind, e.reviewKey, e.status, e.choices])
+    first = false
+  }
+  yield "]]"
+}
 
 /** The hex HMAC-SHA256 of everything `_meta` holds. */
-export const signReviewMeta = (meta: ReviewMeta, signingKey: string = DEFAULT_SIGNING_KEY): string =>
-  createHmac("sha256", signingKey).update(canonical(meta), "utf8").digest("hex")
+export const signReviewMeta = (meta: ReviewMeta, signingKey: string = DEFAULT_SIGNING_KEY): string => {
+  const hmac = createHmac("sha256", signingKey)
+  for (const piece of canonicalPieces(meta)) hmac.update(piece, "utf8")
+  return hmac.digest("hex")
+}
 
 /** Constant-time comparison of a stored signature with the one recomputed from the content. */
 export const verifyReviewMeta = (meta: ReviewMeta, signature: string, signingKey: string = DEFAULT_SIGNING_KEY): boolean => {

@@ -23,7 +23,8 @@ export const demoCommand = Command.make(
   },
   (flags) =>
     Effect.gen(function*() {
-      const { loadJob, runJob } = yield* pipelines
+      const { loadJob } = yield* pipelines.jobConfig
+      const { runJob } = yield* pipelines.runJob
       const { generateWorld } = yield* Effect.promise(() => import("../../synthetic/world.ts"))
       const out = resolve(flags.out)
       if (existsSync(out)) {

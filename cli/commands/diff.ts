@@ -70,8 +70,8 @@ export const diffCommand = Command.make(
   },
   (flags) =>
     Effect.gen(function*() {
-      const { loadJob } = yield* pipelines
-      const { diffJob } = yield* Effect.promise(() => import("../../pipelines/diff-job.ts"))
+      const { loadJob } = yield* pipelines.jobConfig
+      const { diffJob } = yield* pipelines.diffJob
       const job = yield* loadJob(flags.job, { target: optionValue(flags.target) })
       const report = yield* diffJob(job, {
         source: optionValue(flags.source),

@@ -24,7 +24,10 @@ export const rerunCommand = Command.make(
       if ((batchId === undefined) === !flags.failed) {
         return yield* usageError("Give either --batch <id> or --failed (with optional --source / --table).")
       }
-      const { loadJob, getBatch, BatchNotFound, openTarget, runJob } = yield* pipelines
+      const { loadJob } = yield* pipelines.jobConfig
+      const { getBatch } = yield* pipelines.ledger
+      const { BatchNotFound } = yield* pipelines.errors
+      const { openTarget, runJob } = yield* pipelines.runJob
       const job = yield* loadJob(flags.job, { target: optionValue(flags.target) })
       if (batchId !== undefined) {
         const exists = yield* Effect.scoped(Effect.gen(function*() {

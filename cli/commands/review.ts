@@ -35,7 +35,8 @@ const applyCommand = Command.make(
   },
   (flags) =>
     Effect.gen(function*() {
-      const { loadJob, applyReview } = yield* pipelines
+      const { loadJob } = yield* pipelines.jobConfig
+      const { applyReview } = yield* pipelines.applyReview
       const job = yield* loadJob(flags.job, { target: optionValue(flags.target) })
       const progress = makeProgressSink(flags.logFormat)
       const result = yield* applyReview(job, flags.workbook, { reviewer: optionValue(flags.reviewer) ?? userInfo().username, progress })

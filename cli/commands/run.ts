@@ -11,7 +11,8 @@ export const runCommand = Command.make(
   { job: jobFileArgument, target: targetFlag, logFormat: logFormatFlag, mask: maskFlag },
   (flags) =>
     Effect.gen(function*() {
-      const { loadJob, runJob } = yield* pipelines
+      const { loadJob } = yield* pipelines.jobConfig
+      const { runJob } = yield* pipelines.runJob
       const job = yield* loadJob(flags.job, { target: optionValue(flags.target) })
       const progress = makeProgressSink(flags.logFormat)
       const result = yield* runJob(job, { progress, command: "run", maskIdentifiers: flags.mask }).pipe(Effect.ensuring(Effect.sync(() => progress.close())))

@@ -91,7 +91,9 @@ export const statusCommand = Command.make(
   },
   (flags) =>
     Effect.gen(function*() {
-      const { loadJob, listBatches, openTarget } = yield* pipelines
+      const { loadJob } = yield* pipelines.jobConfig
+      const { listBatches } = yield* pipelines.ledger
+      const { openTarget } = yield* pipelines.runJob
       const job = yield* loadJob(flags.job, { target: optionValue(flags.target) })
       const batches = yield* Effect.scoped(Effect.gen(function*() {
         const target = yield* openTarget(job)

@@ -13,7 +13,7 @@ import {
   type ReconciliationInput
 } from "../../reports/reconciliation-workbook.ts"
 import { META_SHEET_NAME } from "../../reports/review-meta.ts"
-import type { RejectRow } from "../../reports/report-rows.ts"
+import type { RejectRow, UnitReviewRow } from "../../reports/report-rows.ts"
 import { BCRYPT_HASH, INJECTION_VALUES, buildWorld, type World } from "./world-fixture.ts"
 
 const dir = mkdtempSync(join(tmpdir(), "pm-reports-"))
@@ -71,6 +71,29 @@ const allStrings = (wb: ExcelJS.Workbook): Array<{ where: string; text: string }
     })
   })
   return out
+}
+
+/**
+ * The units sheet's drop-downs as written: rows with as many candidates share one validation
+ * whose reference is row-relative (anchored on the range's first row). Checks that every unit
+ * row lists exactly its own candidates from its own `_meta` row; returns the validation count.
+ */
+const expectOwnCandidates = async (path: string, wb: ExcelJS.Workbook, units: ReadonlyArray<UnitReviewRow>): Promise<number> => {
+  const xml = (await (await JSZip.loadAsync(readFileSync(path))).file("xl/worksheets/sheet3.xml")!.async("string")).replaceAll("&apos;", "'")
+  const ranges = [...xml.matchAll(/<dataValidation [^>]*sqref="K(\d+)(?::K(\d+))?"[^>]*><formula1>'_meta'!\$D(\d+):\$([A-Z]+)(\d+)<\/formula1>/g)]
+    .map((m) => ({ first: Number(m[1]), last: Number(m[2] ?? m[1]), metaRow: Number(m[3]), lastColumn: m[4]!.charCodeAt(0) - 64 }))
+  const meta = sheet(wb, META_SHEET_NAME)
+  units.forEach((u, i) => {
+    const row = i + 2
+    const range = ranges.find((r) => r.first <= row && row <= r.last)
+    if (u.candidates.length === 0) return expect(range, `K${row}`).toBeUndefined()
+    expect(range, `K${row}`).toBeDefined()
+    const metaRow = range!.metaRow + (row - range!.first)
+    const listed = Array.from({ length: range!.lastColumn - 3 }, (_, k) => meta.getCell(metaRow, 4 + k).value)
+    expect(listed, `K${row}`).toEqual(u.candidates.map((c) => (c.name === "" ? c.code : `${c.code} — ${c.name}`)))
+    expect(meta.getCell(metaRow, 2).value, `K${row}`).toBe(u.reviewKey)
+  })
+  return ranges.length
 }
 
 describe("reconciliation workbook (vi)", () => {
@@ -207,7 +230,7 @@ describe("reconciliation workbook (vi)", () => {
     expect(conditionalFormatsOf(sheet(wb, vi.sheets.ocr)).length).toBeGreaterThan(0)
   })
 
-  it("puts drop-downs on every decision column", () => {
+  it("puts drop-downs on every decision column", async () => {
     const units = validationsOf(sheet(wb, vi.sheets.units))
     world.units.forEach((u, i) => {
       const v = units[`K${i + 2}`]
@@ -215,17 +238,11 @@ describe("reconciliation workbook (vi)", () => {
         expect(v).toBeUndefined()
       } else {
         expect(v?.type).toBe("list")
-        expect(String(v?.formulae[0])).toMatch(/^'_meta'!\$D\$\d+:\$[A-Z]+\$\d+$/)
+        expect(String(v?.formulae[0])).toMatch(/^'_meta'!\$D\d+:\$[A-Z]+\d+$/)
         expect(v?.showErrorMessage).toBe(true)
       }
     })
-    // The units list points at _meta cells that hold exactly this row's candidates.
-    const meta = sheet(wb, META_SHEET_NAME)
-    const first = world.units[0]
-    const ref = String(units["K2"]?.formulae[0])
-    const metaRow = Number(/\$D\$(\d+)/.exec(ref)?.[1])
-    const listed = first?.candidates.map((_, i) => meta.getCell(metaRow, 4 + i).value)
-    expect(listed).toEqual(first?.candidates.map((c) => `${c.code} — ${c.name}`))
+    await expectOwnCandidates(path, wb, world.units)
 
     const dups = validationsOf(sheet(wb, vi.sheets.duplicates))
     expect(dups["J2"]).toMatchObject({ type: "list", formulae: ['"Gộp,Giữ riêng"'] })
@@ -323,6 +340,21 @@ describe("reconciliation workbook options", () => {
     expect(statuses).toEqual(new Set(["match", "mismatch", "not checked"]))
     expect(sheet(wb, "Rejects").getCell("D3").value).toBe("Normalize")
     expect(validationsOf(sheet(wb, "Duplicates"))["J2"]?.formulae).toEqual(['"merge,keep apart"'])
+  })
+
+  it("gives consecutive unit rows with as many candidates one shared drop-down, each row still listing its own", async () => {
+    const candidates = (i: number, n: number) => Array.from({ length: n }, (_, k) => ({ code: String(27000 + ((i * 7 + k) % 900)), name: `Xã ${(i + k) % 37}` }))
+    const units: UnitReviewRow[] = Array.from({ length: 1200 }, (_, i) => {
+      const n = i < 500 ? 2 : i < 520 ? 0 : i < 1100 ? 3 : 2
+      return {
+        reviewKey: `unit:src/ho_so/${String(i).padStart(5, "0")}`, source: "src", table: "ho_so", sourceKey: `src/ho_so/${i}`,
+        oldProvinceCode: "97", oldDistrictCode: "970", oldCommuneCode: String(97000 + i), address: null,
+        status: n === 0 ? "unknown" as const : "ambiguous" as const, candidates: candidates(i, n)
+      }
+    })
+    const path = join(dir, "units-runs.xlsx")
+    await writeReconciliationWorkbook(path, { ...inputOf(world), units }, { lang: "vi" })
+    expect(await expectOwnCandidates(path, await open(path), units)).toBe(3)
   })
 
   it("writes empty sheets when there is nothing to review", async () => {

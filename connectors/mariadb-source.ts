@@ -44,11 +44,19 @@ async function* streamRows(
     // Row events straight from the protocol parser into arrays; the socket is paused while the
     // loader is two arrays behind (no per-row promise, no Readable in between).
     const queue = new RowQueue<SourceRow>(fetchSize, { pause: () => connection.pause(), resume: () => connection.resume() })
-    const query = connection.query(q.sql, q.parameters as unknown[])
-    query.on("result", (row) => queue.push(row as SourceRow))
-    query.on("error", (error) => queue.fail(error))
-    query.on("end", () => queue.end())
-    yield* queue.arrays()
+    // mysql2 tells a lost connection (reset, server gone) to the commands that have a callback
+    // and otherwise only to the connection: a streamed query without one would wait forever.
+    const onConnectionError = (error: unknown) => queue.fail(error)
+    connection.on("error", onConnectionError)
+    try {
+      const query = connection.query(q.sql, q.parameters as unknown[])
+      query.on("result", (row) => queue.push(row as SourceRow))
+      query.on("error", (error) => queue.fail(error))
+      query.on("end", () => queue.end())
+      yield* queue.arrays()
+    } finally {
+      connection.off("error", onConnectionError)
+    }
     finished = true
   } finally {
     // A connection whose result was abandoned or broke may still be mid-result: never reuse it.

@@ -56,6 +56,7 @@ export class RowQueue<R> {
 
   /** Producer: the read failed. */
   fail(error: unknown): void {
+    if (this.done && this.failure === undefined) return // ended normally: a later connection error is not this read's
     if (this.failure === undefined) this.failure = { error }
     this.done = true
     this.signal()

@@ -8,6 +8,7 @@ import { cleanCitizenIds, isConsistentCccd, validateCccd } from "./citizen-id.ts
 import { packedBirthDate, type CitizenRecord } from "./citizen-record.ts"
 import { Interner } from "./linkage-settings.ts"
 import { nameTokens, splitNameTokens } from "./person-name.ts"
+import { GrowableFloat64, GrowableInt32 } from "./growable-columns.ts"
 
 /** Row index by record id. */
 export interface RecordIndex {
@@ -166,45 +167,6 @@ const ADDRESS_STOPWORDS: ReadonlySet<string> = new Set([
   "pho", "p", "q", "h", "x", "t", "tdp", "kp", "vn", "viet", "nam"
 ])
 
-class Growable {
-  data: Int32Array
-  length = 0
-  constructor(capacity = 1024) {
-    this.data = new Int32Array(capacity)
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const d = new Int32Array(this.data.length * 2)
-      d.set(this.data)
-      this.data = d
-    }
-    this.data[this.length++] = v
-  }
-  /** The values (the buffer itself when it is exactly full: a presized column is not copied). */
-  take(): Int32Array {
-    return this.length === this.data.length ? this.data : this.data.slice(0, this.length)
-  }
-}
-
-class GrowableFloat {
-  data: Float64Array
-  length = 0
-  constructor(capacity = 1024) {
-    this.data = new Float64Array(capacity)
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const d = new Float64Array(this.data.length * 2)
-      d.set(this.data)
-      this.data = d
-    }
-    this.data[this.length++] = v
-  }
-  take(): Float64Array {
-    return this.length === this.data.length ? this.data : this.data.slice(0, this.length)
-  }
-}
-
 /** A string of digits as a number (callers keep it under 16 digits). */
 const digitsValue = (s: string): number => {
   let v = 0
@@ -306,24 +268,24 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
   const dateCache = new Map<string, number>()
   const notes = new Map<number, string[]>()
   const col = {
-    fullName: new Growable(cap), fullNameFolded: new Growable(cap), surname: new Growable(cap), surnameFolded: new Growable(cap),
-    middle: new Growable(cap), middleFolded: new Growable(cap), given: new Growable(cap), givenFolded: new Growable(cap),
-    middleInitial: new Growable(cap), nameDia: new Growable(cap), year: new Growable(cap), month: new Growable(cap), day: new Growable(cap),
-    gender: new Growable(cap), cccd: new GrowableFloat(cap), cmnd: new GrowableFloat(cap), cccdValid: new Growable(cap), cccdPrefix: new Growable(cap),
-    hometown: new Growable(cap), commune: new Growable(cap), phone: new GrowableFloat(cap), address: new Growable(cap),
-    father: new Growable(cap), fatherF: new Growable(cap), fatherG: new Growable(cap), fatherS: new Growable(cap),
-    mother: new Growable(cap), motherF: new Growable(cap), motherG: new Growable(cap), motherS: new Growable(cap)
+    fullName: new GrowableInt32(cap), fullNameFolded: new GrowableInt32(cap), surname: new GrowableInt32(cap), surnameFolded: new GrowableInt32(cap),
+    middle: new GrowableInt32(cap), middleFolded: new GrowableInt32(cap), given: new GrowableInt32(cap), givenFolded: new GrowableInt32(cap),
+    middleInitial: new GrowableInt32(cap), nameDia: new GrowableInt32(cap), year: new GrowableInt32(cap), month: new GrowableInt32(cap), day: new GrowableInt32(cap),
+    gender: new GrowableInt32(cap), cccd: new GrowableFloat64(cap), cmnd: new GrowableFloat64(cap), cccdValid: new GrowableInt32(cap), cccdPrefix: new GrowableInt32(cap),
+    hometown: new GrowableInt32(cap), commune: new GrowableInt32(cap), phone: new GrowableFloat64(cap), address: new GrowableInt32(cap),
+    father: new GrowableInt32(cap), fatherF: new GrowableInt32(cap), fatherG: new GrowableInt32(cap), fatherS: new GrowableInt32(cap),
+    mother: new GrowableInt32(cap), motherF: new GrowableInt32(cap), motherG: new GrowableInt32(cap), motherS: new GrowableInt32(cap)
   }
-  const tokOffsets = new Growable(cap + 1)
-  const tokValues = new Growable(4096)
-  const addrOffsets = new Growable(cap + 1)
-  const addrValues = new Growable(4096)
-  const updated = new GrowableFloat(cap)
+  const tokOffsets = new GrowableInt32(cap + 1)
+  const tokValues = new GrowableInt32(4096)
+  const addrOffsets = new GrowableInt32(cap + 1)
+  const addrValues = new GrowableInt32(4096)
+  const updated = new GrowableFloat64(cap)
   // A handful of source names, one string each (not one per record).
   const sourceNames = new Map<string, string>()
   tokOffsets.push(0)
   addrOffsets.push(0)
-  const addrNumbers = new Growable()
+  const addrNumbers = new GrowableInt32()
   const numbersOf: number[] = []
   const addressTokensOf: (readonly number[] | undefined)[] = []
 
@@ -333,11 +295,11 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
   const byDisplay = new Map<string, number>()
   const rawNames = new Map<string, number>()
   const nm = {
-    full: new Growable(), fullF: new Growable(), sur: new Growable(), surF: new Growable(), mid: new Growable(),
-    midF: new Growable(), giv: new Growable(), givF: new Growable(), midInit: new Growable(), dia: new Growable(),
-    tokStart: new Growable(), tokEnd: new Growable()
+    full: new GrowableInt32(), fullF: new GrowableInt32(), sur: new GrowableInt32(), surF: new GrowableInt32(), mid: new GrowableInt32(),
+    midF: new GrowableInt32(), giv: new GrowableInt32(), givF: new GrowableInt32(), midInit: new GrowableInt32(), dia: new GrowableInt32(),
+    tokStart: new GrowableInt32(), tokEnd: new GrowableInt32()
   }
-  const nameTok = new Growable(4096)
+  const nameTok = new GrowableInt32(4096)
   const foldWord = new Map<string, string>()
   const fold = (w: string): string => {
     let f = foldWord.get(w)
@@ -383,7 +345,7 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
     rawNames.set(raw, id)
     return id
   }
-  const nv = (g: Growable, id: number): number => (id < 0 ? -1 : g.data[id]!)
+  const nv = (g: GrowableInt32, id: number): number => (id < 0 ? -1 : g.data[id]!)
 
   let i = 0
   const add = (rec: CitizenRecord): void => {

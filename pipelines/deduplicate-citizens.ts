@@ -15,6 +15,7 @@ import type { DatabaseHandle } from "../connectors/open-database.ts"
 import { copyLine, type TargetSession, withTargetTransaction } from "../connectors/target-session.ts"
 import { deterministicId } from "../target/deterministic-id.ts"
 import { releaseMemory } from "./release-memory.ts"
+import { GrowableInt32 } from "../dedupe/growable-columns.ts"
 
 export interface CitizenForMatching {
   readonly id: string
@@ -279,27 +280,13 @@ class GoldenColumns {
   }
 }
 
-/** Int32 column that grows by doubling. */
-class IntColumn {
-  data = new Int32Array(1 << 14)
-  length = 0
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const d = new Int32Array(this.data.length * 2)
-      d.set(this.data)
-      this.data = d
-    }
-    this.data[this.length++] = v
-  }
-}
-
 /** Pass 1: every record into the matcher; the stage keeps each record's commune and province code. */
 const matchRecords = async (session: TargetSession, db: import("kysely").Kysely<any>, matcher: StreamingCitizenMatcher, decisions: readonly PairDecision[]) => {
   const matching = matcher.start(decisions)
   const sources = new Codes()
   const units = new Codes()
-  const commune = new IntColumn()
-  const province = new IntColumn()
+  const commune = new GrowableInt32(1 << 14)
+  const province = new GrowableInt32(1 << 14)
   for await (const page of recordPages(session, db, MATCH_COLUMNS)) {
     for (const r of page) {
       matching.add(toMatching(r, sources.intern(r.source)))

@@ -1,7 +1,7 @@
 /**
  * Small typed decoders that turn one raw source value into a clean canonical value or a reject
  * with a stable code, and `rowDecoder`, which runs a declarative table of them over a row. A vendor
- * mapping is then a list of "column → decoder" pairs plus the record it builds.
+ * table is then a list of "column → decoder" pairs plus the record it builds (`defineTable`).
  *
  * Raw values arrive as the drivers return them: strings, numbers, bigints, Date objects (pg and
  * PGlite for DATE/TIMESTAMP), Buffers, null. Every decoder accepts all of those it can make sense
@@ -470,7 +470,7 @@ export const cmnd: Decoder<string | undefined> = (raw) => {
 
 export type FieldSpec = Readonly<Record<string, readonly [column: string, decoder: Decoder<unknown>]>>
 
-type DecodedFields<S extends FieldSpec> = { -readonly [K in keyof S]: S[K][1] extends Decoder<infer T> ? T : never }
+export type DecodedFields<S extends FieldSpec> = { -readonly [K in keyof S]: S[K][1] extends Decoder<infer T> ? T : never }
 
 export type RowDecoding<V> =
   | { readonly ok: true; readonly values: V }

@@ -5,10 +5,9 @@
  * (hộ tịch).
  */
 import type { DossierStatus, Gender } from "../canonical-records.ts"
-import { sourceKeyOf, type TableMapping, type VendorMapping } from "../vendor-mapping.ts"
-import { anyEntity } from "./any-entity.ts"
+import { defineTable } from "../define-table.ts"
+import type { VendorMapping } from "../vendor-mapping.ts"
 import {
-  accountingUnitOf,
   cccd,
   cmnd,
   code,
@@ -19,14 +18,12 @@ import {
   enumOf,
   flag,
   foreignKey,
-  keyText,
   legacyText,
   list,
-  oldUnitRef,
   required,
+  rowDecoder,
   requiredCode,
   requiredText,
-  rowDecoder,
   sqlTimestamp,
   text
 } from "../field-decoders.ts"
@@ -48,39 +45,36 @@ const status = required(enumOf(vendorADossierStatus, "dossier status"))
 const tcvn3 = legacyText("tcvn3")
 
 const unitColumns = ["ma_tinh", "ma_huyen", "ma_xa"] as const
+const units = { commune: "ma_xa", district: "ma_huyen", province: "ma_tinh" } as const
 
-const agencies: TableMapping<"agency"> = (() => {
-  const decode = rowDecoder({
-    code: ["ma_dinh_danh", requiredCode],
-    name: ["ten_co_quan", requiredText],
-    level: ["cap_co_quan", required(agencyLevel)],
-    field: ["linh_vuc", text]
-  })
-  return {
+const agencies = defineTable(
+  {
     system: "tthc",
     table: "dm_co_quan",
     key: "id",
     entity: "agency",
     columns: ["id", "ma_dinh_danh", "ten_co_quan", "cap_co_quan", ...unitColumns, "linh_vuc"],
-    accountingUnit: accountingUnitOf("ma_xa", "ma_huyen", "ma_tinh"),
-    toRecord: (row, ctx) => {
-      const d = decode(row)
-      if (!d.ok) return d
-      return {
-        ok: true,
-        record: {
-          kind: "agency",
-          sourceKey: sourceKeyOf(ctx.source, "dm_co_quan", keyText(row.id)),
-          ...d.values,
-          unit: oldUnitRef(ctx, { province: row.ma_tinh, district: row.ma_huyen, commune: row.ma_xa })
-        }
-      }
-    }
-  }
-})()
+    units
+  },
+  rowDecoder({
+    code: ["ma_dinh_danh", requiredCode],
+    name: ["ten_co_quan", requiredText],
+    level: ["cap_co_quan", required(agencyLevel)],
+    field: ["linh_vuc", text]
+  }),
+  (v, _row, { sourceKey, unit }) => ({ kind: "agency", sourceKey, ...v, unit })
+)
 
-const accounts: TableMapping<"account"> = (() => {
-  const decode = rowDecoder({
+const accounts = defineTable(
+  {
+    system: "tthc",
+    table: "nguoi_dung",
+    key: "id",
+    entity: "account",
+    columns: ["id", "ten_dang_nhap", "ho_ten", "so_cccd", "email", "so_dien_thoai", "co_quan_id", "vai_tro", "mat_khau", ...unitColumns, "kich_hoat"],
+    units
+  },
+  rowDecoder({
     username: ["ten_dang_nhap", requiredCode],
     fullName: ["ho_ten", requiredText],
     cccd: ["so_cccd", cccd],
@@ -89,42 +83,37 @@ const accounts: TableMapping<"account"> = (() => {
     roles: ["vai_tro", roles],
     passwordHash: ["mat_khau", code],
     active: ["kich_hoat", flag]
+  }),
+  (v, row, { source, sourceKey, unit }) => ({
+    kind: "account",
+    sourceKey,
+    username: v.username,
+    fullName: v.fullName,
+    cccd: v.cccd,
+    email: v.email,
+    phone: v.phone,
+    agencySourceKey: foreignKey(source, "dm_co_quan", row.co_quan_id),
+    unit,
+    roles: v.roles,
+    passwordHash: v.passwordHash,
+    hashAlgorithm: v.passwordHash === undefined ? undefined : v.passwordHash.startsWith("$2") ? "bcrypt" : "unknown",
+    active: v.active ?? false
   })
-  return {
-    system: "tthc",
-    table: "nguoi_dung",
-    key: "id",
-    entity: "account",
-    columns: ["id", "ten_dang_nhap", "ho_ten", "so_cccd", "email", "so_dien_thoai", "co_quan_id", "vai_tro", "mat_khau", ...unitColumns, "kich_hoat"],
-    accountingUnit: accountingUnitOf("ma_xa", "ma_huyen", "ma_tinh"),
-    toRecord: (row, ctx) => {
-      const d = decode(row)
-      if (!d.ok) return d
-      const v = d.values
-      return {
-        ok: true,
-        record: {
-          kind: "account",
-          sourceKey: sourceKeyOf(ctx.source, "nguoi_dung", keyText(row.id)),
-          username: v.username,
-          fullName: v.fullName,
-          cccd: v.cccd,
-          email: v.email,
-          phone: v.phone,
-          agencySourceKey: foreignKey(ctx.source, "dm_co_quan", row.co_quan_id),
-          unit: oldUnitRef(ctx, { province: row.ma_tinh, district: row.ma_huyen, commune: row.ma_xa }),
-          roles: v.roles,
-          passwordHash: v.passwordHash,
-          hashAlgorithm: v.passwordHash === undefined ? undefined : v.passwordHash.startsWith("$2") ? "bcrypt" : "unknown",
-          active: v.active ?? false
-        }
-      }
-    }
-  }
-})()
+)
 
-const citizens: TableMapping<"citizen"> = (() => {
-  const decode = rowDecoder({
+const citizens = defineTable(
+  {
+    system: "tthc",
+    table: "cong_dan",
+    key: "id",
+    entity: "citizen",
+    columns: [
+    "id", "ho_ten", "ngay_sinh", "gioi_tinh", "so_cccd", "so_cmnd", "so_dien_thoai", "que_quan", "ho_ten_cha", "ho_ten_me",
+    ...unitColumns, "thon_xom", "dia_chi"
+    ],
+    units
+  },
+  rowDecoder({
     fullName: ["ho_ten", requiredText],
     birthDate: ["ngay_sinh", dmyDate],
     gender: ["gioi_tinh", gender],
@@ -136,36 +125,23 @@ const citizens: TableMapping<"citizen"> = (() => {
     motherName: ["ho_ten_me", text],
     hamlet: ["thon_xom", text],
     address: ["dia_chi", text]
-  })
-  return {
-    system: "tthc",
-    table: "cong_dan",
-    key: "id",
-    entity: "citizen",
-    columns: [
-      "id", "ho_ten", "ngay_sinh", "gioi_tinh", "so_cccd", "so_cmnd", "so_dien_thoai", "que_quan", "ho_ten_cha", "ho_ten_me",
-      ...unitColumns, "thon_xom", "dia_chi"
-    ],
-    accountingUnit: accountingUnitOf("ma_xa", "ma_huyen", "ma_tinh"),
-    toRecord: (row, ctx) => {
-      const d = decode(row)
-      if (!d.ok) return d
-      const { hamlet, address, ...v } = d.values
-      return {
-        ok: true,
-        record: {
-          kind: "citizen",
-          sourceKey: sourceKeyOf(ctx.source, "cong_dan", keyText(row.id)),
-          ...v,
-          unit: oldUnitRef(ctx, { province: row.ma_tinh, district: row.ma_huyen, commune: row.ma_xa, address, hamlet })
-        }
-      }
-    }
-  }
-})()
+  }),
+  ({ hamlet, address, ...v }, _row, { sourceKey, unit }) => ({ kind: "citizen", sourceKey, ...v, unit: { ...unit, address, hamlet } })
+)
 
-const dossiers: TableMapping<"dossier"> = (() => {
-  const decode = rowDecoder({
+const dossiers = defineTable(
+  {
+    system: "tthc",
+    table: "ho_so",
+    key: "id",
+    entity: "dossier",
+    columns: [
+    "id", "ma_ho_so", "ma_tthc", "cong_dan_id", "ten_nguoi_nop", "co_quan_id", ...unitColumns, "ngay_tiep_nhan", "ngay_hen_tra",
+    "ngay_hoan_thanh", "trang_thai", "so_ket_qua", "trich_yeu", "le_phi"
+    ],
+    units
+  },
+  rowDecoder({
     dossierCode: ["ma_ho_so", requiredCode],
     procedureCode: ["ma_tthc", requiredCode],
     applicantName: ["ten_nguoi_nop", requiredText],
@@ -176,45 +152,28 @@ const dossiers: TableMapping<"dossier"> = (() => {
     resultNumber: ["so_ket_qua", code],
     resultSummary: ["trich_yeu", text],
     fee: ["le_phi", decimalAtScale(0)]
+  }),
+  (v, row, { source, sourceKey, unit }) => ({
+    kind: "dossier",
+    sourceKey,
+    dossierCode: v.dossierCode,
+    procedureCode: v.procedureCode,
+    applicantSourceKey: foreignKey(source, "cong_dan", row.cong_dan_id),
+    applicantName: v.applicantName,
+    agencySourceKey: foreignKey(source, "dm_co_quan", row.co_quan_id),
+    unit,
+    receivedAt: v.receivedAt,
+    dueAt: v.dueAt,
+    completedAt: v.completedAt,
+    status: v.status,
+    resultNumber: v.resultNumber,
+    resultSummary: v.resultSummary,
+    fee: v.fee
   })
-  return {
-    system: "tthc",
-    table: "ho_so",
-    key: "id",
-    entity: "dossier",
-    columns: [
-      "id", "ma_ho_so", "ma_tthc", "cong_dan_id", "ten_nguoi_nop", "co_quan_id", ...unitColumns, "ngay_tiep_nhan", "ngay_hen_tra",
-      "ngay_hoan_thanh", "trang_thai", "so_ket_qua", "trich_yeu", "le_phi"
-    ],
-    accountingUnit: accountingUnitOf("ma_xa", "ma_huyen", "ma_tinh"),
-    toRecord: (row, ctx) => {
-      const d = decode(row)
-      if (!d.ok) return d
-      const v = d.values
-      return {
-        ok: true,
-        record: {
-          kind: "dossier",
-          sourceKey: sourceKeyOf(ctx.source, "ho_so", keyText(row.id)),
-          dossierCode: v.dossierCode,
-          procedureCode: v.procedureCode,
-          applicantSourceKey: foreignKey(ctx.source, "cong_dan", row.cong_dan_id),
-          applicantName: v.applicantName,
-          agencySourceKey: foreignKey(ctx.source, "dm_co_quan", row.co_quan_id),
-          unit: oldUnitRef(ctx, { province: row.ma_tinh, district: row.ma_huyen, commune: row.ma_xa }),
-          receivedAt: v.receivedAt,
-          dueAt: v.dueAt,
-          completedAt: v.completedAt,
-          status: v.status,
-          resultNumber: v.resultNumber,
-          resultSummary: v.resultSummary,
-          fee: v.fee
-        }
-      }
-    }
-  }
-})()
+)
 
+/** Hộ tịch books are kept by the commune that registered the event. */
+const registrationUnits = { commune: "ma_xa_dang_ky" } as const
 const registrationColumns = ["id", "so_dang_ky", "quyen_so", "ngay_dang_ky", "ma_xa_dang_ky"] as const
 const registrationFields = {
   registrationNumber: ["so_dang_ky", requiredCode],
@@ -223,96 +182,77 @@ const registrationFields = {
 } as const
 
 /** Births and deaths: one subject, one event date column. */
-const singlePersonEvents = (
-  table: "khai_sinh" | "khai_tu",
-  eventKind: "birth" | "death",
-  eventDateColumn: string
-): TableMapping<"civil_status_event"> => {
-  const decode = rowDecoder({
-    ...registrationFields,
-    subjectName: ["ho_ten_tcvn3", required(tcvn3)],
-    eventDate: [eventDateColumn, dmyDate]
-  })
-  return {
-    system: "civil_status",
-    table,
-    key: "id",
-    entity: "civil_status_event",
-    columns: [...registrationColumns, "cong_dan_id", "ho_ten_tcvn3", eventDateColumn],
-    legacyTextColumns: ["ho_ten_tcvn3"],
-    accountingUnit: accountingUnitOf("ma_xa_dang_ky", undefined, undefined),
-    toRecord: (row, ctx) => {
-      const d = decode(row)
-      if (!d.ok) return d
-      const v = d.values
-      return {
-        ok: true,
-        record: {
-          kind: "civil_status_event",
-          sourceKey: sourceKeyOf(ctx.source, table, keyText(row.id)),
-          eventKind,
-          registrationNumber: v.registrationNumber,
-          book: v.book,
-          registeredOn: v.registeredOn,
-          eventDate: v.eventDate,
-          unit: oldUnitRef(ctx, { commune: row.ma_xa_dang_ky }),
-          subjectSourceKey: foreignKey(ctx.source, "cong_dan", row.cong_dan_id),
-          subjectName: v.subjectName
-        }
-      }
-    }
-  }
-}
+const singlePersonEvents = (table: "khai_sinh" | "khai_tu", eventKind: "birth" | "death", eventDateColumn: string) =>
+  defineTable(
+    {
+      system: "civil_status",
+      table,
+      key: "id",
+      entity: "civil_status_event",
+      columns: [...registrationColumns, "cong_dan_id", "ho_ten_tcvn3", eventDateColumn],
+      legacyTextColumns: ["ho_ten_tcvn3"],
+      units: registrationUnits
+    },
+    rowDecoder({
+      ...registrationFields,
+      subjectName: ["ho_ten_tcvn3", required(tcvn3)],
+      eventDate: [eventDateColumn, dmyDate]
+    }),
+    (v, row, { source, sourceKey, unit }) => ({
+      kind: "civil_status_event",
+      sourceKey,
+      eventKind,
+      registrationNumber: v.registrationNumber,
+      book: v.book,
+      registeredOn: v.registeredOn,
+      eventDate: v.eventDate,
+      unit,
+      subjectSourceKey: foreignKey(source, "cong_dan", row.cong_dan_id),
+      subjectName: v.subjectName
+    })
+  )
 
-const marriages: TableMapping<"civil_status_event"> = (() => {
-  const decode = rowDecoder({
-    ...registrationFields,
-    subjectName: ["ho_ten_chong_tcvn3", required(tcvn3)],
-    spouseName: ["ho_ten_vo_tcvn3", required(tcvn3)]
-  })
-  return {
+const marriages = defineTable(
+  {
     system: "civil_status",
     table: "ket_hon",
     key: "id",
     entity: "civil_status_event",
     columns: [...registrationColumns, "chong_id", "ho_ten_chong_tcvn3", "vo_id", "ho_ten_vo_tcvn3"],
     legacyTextColumns: ["ho_ten_chong_tcvn3", "ho_ten_vo_tcvn3"],
-    accountingUnit: accountingUnitOf("ma_xa_dang_ky", undefined, undefined),
-    toRecord: (row, ctx) => {
-      const d = decode(row)
-      if (!d.ok) return d
-      const v = d.values
-      return {
-        ok: true,
-        record: {
-          kind: "civil_status_event",
-          sourceKey: sourceKeyOf(ctx.source, "ket_hon", keyText(row.id)),
-          eventKind: "marriage",
-          registrationNumber: v.registrationNumber,
-          book: v.book,
-          registeredOn: v.registeredOn,
-          eventDate: v.registeredOn,
-          unit: oldUnitRef(ctx, { commune: row.ma_xa_dang_ky }),
-          subjectSourceKey: foreignKey(ctx.source, "cong_dan", row.chong_id),
-          subjectName: v.subjectName,
-          spouseSourceKey: foreignKey(ctx.source, "cong_dan", row.vo_id),
-          spouseName: v.spouseName
-        }
-      }
-    }
-  }
-})()
+    units: registrationUnits
+  },
+  rowDecoder({
+    ...registrationFields,
+    subjectName: ["ho_ten_chong_tcvn3", required(tcvn3)],
+    spouseName: ["ho_ten_vo_tcvn3", required(tcvn3)]
+  }),
+  (v, row, { source, sourceKey, unit }) => ({
+    kind: "civil_status_event",
+    sourceKey,
+    eventKind: "marriage",
+    registrationNumber: v.registrationNumber,
+    book: v.book,
+    registeredOn: v.registeredOn,
+    eventDate: v.registeredOn,
+    unit,
+    subjectSourceKey: foreignKey(source, "cong_dan", row.chong_id),
+    subjectName: v.subjectName,
+    spouseSourceKey: foreignKey(source, "cong_dan", row.vo_id),
+    spouseName: v.spouseName
+  })
+)
 
 export const vendorAMapping: VendorMapping = {
   vendor: "vendor-a",
   description: "Vendor A (MariaDB): Vietnamese column names, dd/mm/yyyy strings, tinyint flags, TCVN3 hộ tịch names",
   tables: [
-    anyEntity(agencies),
-    anyEntity(accounts),
-    anyEntity(citizens),
-    anyEntity(dossiers),
-    anyEntity(singlePersonEvents("khai_sinh", "birth", "ngay_sinh")),
-    anyEntity(singlePersonEvents("khai_tu", "death", "ngay_chet")),
-    anyEntity(marriages)
+    agencies,
+    accounts,
+    citizens,
+    dossiers,
+    singlePersonEvents("khai_sinh", "birth", "ngay_sinh"),
+    singlePersonEvents("khai_tu", "death", "ngay_chet"),
+    marriages
   ]
 }

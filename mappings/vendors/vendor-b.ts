@@ -5,10 +5,9 @@
  * VNI bytes. Tables: org_unit, sys_user, person, dossier (TTHC); civil_registration (hộ tịch).
  */
 import type { CivilStatusEventKind, DossierStatus, Gender } from "../canonical-records.ts"
-import { sourceKeyOf, type TableMapping, type VendorMapping } from "../vendor-mapping.ts"
-import { anyEntity } from "./any-entity.ts"
+import { defineTable } from "../define-table.ts"
+import type { VendorMapping } from "../vendor-mapping.ts"
 import {
-  accountingUnitOf,
   cccd,
   cmnd,
   code,
@@ -17,15 +16,13 @@ import {
   enumOf,
   flag,
   foreignKey,
-  keyText,
   legacyText,
   list,
-  oldUnitRef,
   reject,
   required,
+  rowDecoder,
   requiredCode,
   requiredText,
-  rowDecoder,
   sqlDate,
   sqlTimestamp,
   text,
@@ -60,39 +57,36 @@ const idType = enumOf({ "1": "cmnd", "2": "cccd" } as const, "ID type (1 CMND / 
 const regType = enumOf<CivilStatusEventKind>({ "1": "birth", "2": "death", "3": "marriage" }, "registration type (1/2/3)")
 const roles = eachOf(list(";,"), required(enumOf(vendorBRoles, "role code")))
 const unitColumns = ["province_code", "district_code", "ward_code"] as const
+const units = { commune: "ward_code", district: "district_code", province: "province_code" } as const
 
-const agencies: TableMapping<"agency"> = (() => {
-  const decode = rowDecoder({
-    code: ["identifier", requiredCode],
-    name: ["org_name", requiredText],
-    level: ["org_level", required(orgLevel)],
-    field: ["sector", text]
-  })
-  return {
+const agencies = defineTable(
+  {
     system: "tthc",
     table: "org_unit",
     key: "org_id",
     entity: "agency",
     columns: ["org_id", "identifier", "org_name", "org_level", ...unitColumns, "sector"],
-    accountingUnit: accountingUnitOf("ward_code", "district_code", "province_code"),
-    toRecord: (row, ctx) => {
-      const d = decode(row)
-      if (!d.ok) return d
-      return {
-        ok: true,
-        record: {
-          kind: "agency",
-          sourceKey: sourceKeyOf(ctx.source, "org_unit", keyText(row.org_id)),
-          ...d.values,
-          unit: oldUnitRef(ctx, { province: row.province_code, district: row.district_code, commune: row.ward_code })
-        }
-      }
-    }
-  }
-})()
+    units
+  },
+  rowDecoder({
+    code: ["identifier", requiredCode],
+    name: ["org_name", requiredText],
+    level: ["org_level", required(orgLevel)],
+    field: ["sector", text]
+  }),
+  (v, _row, { sourceKey, unit }) => ({ kind: "agency", sourceKey, ...v, unit })
+)
 
-const accounts: TableMapping<"account"> = (() => {
-  const decode = rowDecoder({
+const accounts = defineTable(
+  {
+    system: "tthc",
+    table: "sys_user",
+    key: "user_id",
+    entity: "account",
+    columns: ["user_id", "login", "display_name", "citizen_id", "mail", "mobile", "org_id", "role_codes", "password_md5", "is_active", ...unitColumns],
+    units
+  },
+  rowDecoder({
     username: ["login", requiredCode],
     fullName: ["display_name", requiredText],
     cccd: ["citizen_id", cccd],
@@ -101,42 +95,38 @@ const accounts: TableMapping<"account"> = (() => {
     roles: ["role_codes", roles],
     passwordHash: ["password_md5", code],
     active: ["is_active", flag]
+  }),
+  (v, row, { source, sourceKey, unit }) => ({
+    kind: "account",
+    sourceKey,
+    username: v.username,
+    fullName: v.fullName,
+    cccd: v.cccd,
+    email: v.email,
+    phone: v.phone,
+    agencySourceKey: foreignKey(source, "org_unit", row.org_id),
+    unit,
+    roles: v.roles,
+    passwordHash: v.passwordHash,
+    hashAlgorithm: v.passwordHash === undefined ? undefined : "md5",
+    active: v.active ?? false
   })
-  return {
-    system: "tthc",
-    table: "sys_user",
-    key: "user_id",
-    entity: "account",
-    columns: ["user_id", "login", "display_name", "citizen_id", "mail", "mobile", "org_id", "role_codes", "password_md5", "is_active", ...unitColumns],
-    accountingUnit: accountingUnitOf("ward_code", "district_code", "province_code"),
-    toRecord: (row, ctx) => {
-      const d = decode(row)
-      if (!d.ok) return d
-      const v = d.values
-      return {
-        ok: true,
-        record: {
-          kind: "account",
-          sourceKey: sourceKeyOf(ctx.source, "sys_user", keyText(row.user_id)),
-          username: v.username,
-          fullName: v.fullName,
-          cccd: v.cccd,
-          email: v.email,
-          phone: v.phone,
-          agencySourceKey: foreignKey(ctx.source, "org_unit", row.org_id),
-          unit: oldUnitRef(ctx, { province: row.province_code, district: row.district_code, commune: row.ward_code }),
-          roles: v.roles,
-          passwordHash: v.passwordHash,
-          hashAlgorithm: v.passwordHash === undefined ? undefined : "md5",
-          active: v.active ?? false
-        }
-      }
-    }
-  }
-})()
+)
 
-const citizens: TableMapping<"citizen"> = (() => {
-  const decode = rowDecoder({
+const citizens = defineTable(
+  {
+    system: "tthc",
+    table: "person",
+    key: "person_id",
+    entity: "citizen",
+    columns: [
+    "person_id", "full_name", "dob", "birth_year", "sex", "id_type", "id_number", "mobile", "hometown_province", "father_name",
+    "mother_name", ...unitColumns, "hamlet", "address_vni"
+    ],
+    legacyTextColumns: ["address_vni"],
+    units
+  },
+  rowDecoder({
     fullName: ["full_name", requiredText],
     dob: ["dob", sqlDate],
     birthYear: ["birth_year", yearNumber],
@@ -148,55 +138,48 @@ const citizens: TableMapping<"citizen"> = (() => {
     motherName: ["mother_name", text],
     hamlet: ["hamlet", text],
     address: ["address_vni", legacyText("vni")]
-  })
-  return {
-    system: "tthc",
-    table: "person",
-    key: "person_id",
-    entity: "citizen",
-    columns: [
-      "person_id", "full_name", "dob", "birth_year", "sex", "id_type", "id_number", "mobile", "hometown_province", "father_name",
-      "mother_name", ...unitColumns, "hamlet", "address_vni"
-    ],
-    legacyTextColumns: ["address_vni"],
-    accountingUnit: accountingUnitOf("ward_code", "district_code", "province_code"),
-    toRecord: (row, ctx) => {
-      const d = decode(row)
-      if (!d.ok) return d
-      const { dob, birthYear, idType: kind, hamlet, address, ...v } = d.values
-      let cccdValue: string | undefined
-      let cmndValue: string | undefined
-      if (kind !== undefined) {
-        const id = (kind === "cccd" ? cccd : cmnd)(row.id_number)
-        if (!id.ok) return reject(id.code, "id_number", id.message, row.id_number)
-        if (kind === "cccd") cccdValue = id.value
-        else cmndValue = id.value
-      } else if (row.id_number !== null && row.id_number !== undefined && String(row.id_number).trim() !== "") {
-        return reject("MISSING_REQUIRED", "id_type", "an ID number is given without its type (1 CMND / 2 CCCD)", row.id_type)
-      }
-      return {
-        ok: true,
-        record: {
-          kind: "citizen",
-          sourceKey: sourceKeyOf(ctx.source, "person", keyText(row.person_id)),
-          fullName: v.fullName,
-          birthDate: dob ?? birthYear,
-          gender: v.gender,
-          cccd: cccdValue,
-          cmnd: cmndValue,
-          phone: v.phone,
-          hometownCode: v.hometownCode,
-          fatherName: v.fatherName,
-          motherName: v.motherName,
-          unit: oldUnitRef(ctx, { province: row.province_code, district: row.district_code, commune: row.ward_code, address, hamlet })
-        }
-      }
+  }),
+  ({ dob, birthYear, idType: kind, hamlet, address, ...v }, row, { sourceKey, unit }) => {
+    let cccdValue: string | undefined
+    let cmndValue: string | undefined
+    if (kind !== undefined) {
+      const id = (kind === "cccd" ? cccd : cmnd)(row.id_number)
+      if (!id.ok) return reject(id.code, "id_number", id.message, row.id_number)
+      if (kind === "cccd") cccdValue = id.value
+      else cmndValue = id.value
+    } else if (row.id_number !== null && row.id_number !== undefined && String(row.id_number).trim() !== "") {
+      return reject("MISSING_REQUIRED", "id_type", "an ID number is given without its type (1 CMND / 2 CCCD)", row.id_type)
+    }
+    return {
+      kind: "citizen",
+      sourceKey,
+      fullName: v.fullName,
+      birthDate: dob ?? birthYear,
+      gender: v.gender,
+      cccd: cccdValue,
+      cmnd: cmndValue,
+      phone: v.phone,
+      hometownCode: v.hometownCode,
+      fatherName: v.fatherName,
+      motherName: v.motherName,
+      unit: { ...unit, address, hamlet }
     }
   }
-})()
+)
 
-const dossiers: TableMapping<"dossier"> = (() => {
-  const decode = rowDecoder({
+const dossiers = defineTable(
+  {
+    system: "tthc",
+    table: "dossier",
+    key: "dossier_id",
+    entity: "dossier",
+    columns: [
+    "dossier_id", "dossier_no", "procedure_code", "applicant_id", "applicant_name", "org_id", ...unitColumns, "received_at", "due_at",
+    "finished_at", "status", "result_no", "result_summary", "fee_amount"
+    ],
+    units
+  },
+  rowDecoder({
     dossierCode: ["dossier_no", requiredCode],
     procedureCode: ["procedure_code", requiredCode],
     applicantName: ["applicant_name", requiredText],
@@ -207,47 +190,36 @@ const dossiers: TableMapping<"dossier"> = (() => {
     resultNumber: ["result_no", code],
     resultSummary: ["result_summary", text],
     fee: ["fee_amount", decimalAtScale(0)]
+  }),
+  (v, row, { source, sourceKey, unit }) => ({
+    kind: "dossier",
+    sourceKey,
+    dossierCode: v.dossierCode,
+    procedureCode: v.procedureCode,
+    applicantSourceKey: foreignKey(source, "person", row.applicant_id),
+    applicantName: v.applicantName,
+    agencySourceKey: foreignKey(source, "org_unit", row.org_id),
+    unit,
+    receivedAt: v.receivedAt,
+    dueAt: v.dueAt,
+    completedAt: v.completedAt,
+    status: v.status,
+    resultNumber: v.resultNumber,
+    resultSummary: v.resultSummary,
+    fee: v.fee
   })
-  return {
-    system: "tthc",
-    table: "dossier",
-    key: "dossier_id",
-    entity: "dossier",
-    columns: [
-      "dossier_id", "dossier_no", "procedure_code", "applicant_id", "applicant_name", "org_id", ...unitColumns, "received_at", "due_at",
-      "finished_at", "status", "result_no", "result_summary", "fee_amount"
-    ],
-    accountingUnit: accountingUnitOf("ward_code", "district_code", "province_code"),
-    toRecord: (row, ctx) => {
-      const d = decode(row)
-      if (!d.ok) return d
-      const v = d.values
-      return {
-        ok: true,
-        record: {
-          kind: "dossier",
-          sourceKey: sourceKeyOf(ctx.source, "dossier", keyText(row.dossier_id)),
-          dossierCode: v.dossierCode,
-          procedureCode: v.procedureCode,
-          applicantSourceKey: foreignKey(ctx.source, "person", row.applicant_id),
-          applicantName: v.applicantName,
-          agencySourceKey: foreignKey(ctx.source, "org_unit", row.org_id),
-          unit: oldUnitRef(ctx, { province: row.province_code, district: row.district_code, commune: row.ward_code }),
-          receivedAt: v.receivedAt,
-          dueAt: v.dueAt,
-          completedAt: v.completedAt,
-          status: v.status,
-          resultNumber: v.resultNumber,
-          resultSummary: v.resultSummary,
-          fee: v.fee
-        }
-      }
-    }
-  }
-})()
+)
 
-const civilRegistrations: TableMapping<"civil_status_event"> = (() => {
-  const decode = rowDecoder({
+const civilRegistrations = defineTable(
+  {
+    system: "civil_status",
+    table: "civil_registration",
+    key: "reg_id",
+    entity: "civil_status_event",
+    columns: ["reg_id", "reg_type", "reg_no", "book_no", "reg_date", "event_date", "ward_code", "person_id", "person_name", "partner_id", "partner_name"],
+    units: { commune: "ward_code" }
+  },
+  rowDecoder({
     eventKind: ["reg_type", required(regType)],
     registrationNumber: ["reg_no", requiredCode],
     book: ["book_no", requiredCode],
@@ -255,44 +227,30 @@ const civilRegistrations: TableMapping<"civil_status_event"> = (() => {
     eventDate: ["event_date", sqlDate],
     subjectName: ["person_name", requiredText],
     spouseName: ["partner_name", text]
-  })
-  return {
-    system: "civil_status",
-    table: "civil_registration",
-    key: "reg_id",
-    entity: "civil_status_event",
-    columns: ["reg_id", "reg_type", "reg_no", "book_no", "reg_date", "event_date", "ward_code", "person_id", "person_name", "partner_id", "partner_name"],
-    accountingUnit: accountingUnitOf("ward_code", undefined, undefined),
-    toRecord: (row, ctx) => {
-      const d = decode(row)
-      if (!d.ok) return d
-      const v = d.values
-      if (v.eventKind === "marriage" && v.spouseName === undefined) {
-        return reject("MISSING_REQUIRED", "partner_name", "a marriage registration needs the second party's name", row.partner_name)
-      }
-      return {
-        ok: true,
-        record: {
-          kind: "civil_status_event",
-          sourceKey: sourceKeyOf(ctx.source, "civil_registration", keyText(row.reg_id)),
-          eventKind: v.eventKind,
-          registrationNumber: v.registrationNumber,
-          book: v.book,
-          registeredOn: v.registeredOn,
-          eventDate: v.eventDate,
-          unit: oldUnitRef(ctx, { commune: row.ward_code }),
-          subjectSourceKey: foreignKey(ctx.source, "person", row.person_id),
-          subjectName: v.subjectName,
-          spouseSourceKey: v.eventKind === "marriage" ? foreignKey(ctx.source, "person", row.partner_id) : undefined,
-          spouseName: v.eventKind === "marriage" ? v.spouseName : undefined
-        }
-      }
+  }),
+  (v, row, { source, sourceKey, unit }) => {
+    if (v.eventKind === "marriage" && v.spouseName === undefined) {
+      return reject("MISSING_REQUIRED", "partner_name", "a marriage registration needs the second party's name", row.partner_name)
+    }
+    return {
+      kind: "civil_status_event",
+      sourceKey,
+      eventKind: v.eventKind,
+      registrationNumber: v.registrationNumber,
+      book: v.book,
+      registeredOn: v.registeredOn,
+      eventDate: v.eventDate,
+      unit,
+      subjectSourceKey: foreignKey(source, "person", row.person_id),
+      subjectName: v.subjectName,
+      spouseSourceKey: v.eventKind === "marriage" ? foreignKey(source, "person", row.partner_id) : undefined,
+      spouseName: v.eventKind === "marriage" ? v.spouseName : undefined
     }
   }
-})()
+)
 
 export const vendorBMapping: VendorMapping = {
   vendor: "vendor-b",
   description: "Vendor B (PostgreSQL): English column names, real dates, integer codes, MD5 hashes, VNI addresses",
-  tables: [anyEntity(agencies), anyEntity(accounts), anyEntity(citizens), anyEntity(dossiers), anyEntity(civilRegistrations)]
+  tables: [agencies, accounts, citizens, dossiers, civilRegistrations]
 }

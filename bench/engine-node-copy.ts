@@ -78,7 +78,7 @@ for (const t of tables) {
     const query = connection.query({ sql: `select * from \`${t.table}\``, rowsAsArray })
     let names: string[] = []
     query.on("fields", (fields) => {
-      names = (fields as Array<{ name: string }>).map((f) => f.name)
+      names = (fields as unknown as Array<{ name: string }>).map((f) => f.name)
     })
     query.on("result", (row) => {
       let line: string

@@ -26,7 +26,6 @@ const readers = new Map<string, Promise<SourceReader>>()
 const flows = new Map<number, { unacked: number; wake: (() => void) | undefined; cancelled: boolean }>()
 
 const send = (m: ToLoader) => port.postMessage(m)
-const encoder = new TextEncoder()
 
 const readerFor = (dsn: string, poolSize: number): Promise<SourceReader> => {
   let r = readers.get(dsn)
@@ -48,11 +47,10 @@ const run = async (req: TransformRequest): Promise<void> => {
     const [reader, remapper] = await Promise.all([readerFor(req.source, req.poolSize), units])
     const transform = createRowTransformer({ mapping, context: req.context, remapper, target: table, decidedUnits: new Map(req.decidedUnits) })
     const acc = new BatchAccumulator()
-    for await (const text of transformedChunks(reader, mapping, req.range, req.fetchSize, transform, acc, lineFor(table, req.mode))) {
+    for await (const bytes of transformedChunks(reader, mapping, req.range, req.fetchSize, transform, acc, lineFor(table, req.mode))) {
       if (flow.cancelled) return
-      // UTF-8 here, and the bytes handed over (transferred, not copied): the loader's thread
-      // writes them into its COPY as they are.
-      const bytes = encoder.encode(text)
+      // The UTF-8 bytes are handed over (transferred, not copied; each chunk has a buffer of its
+      // own): the loader's thread writes them into its COPY as they are.
       port.postMessage({ type: "chunk", id: req.id, bytes } satisfies ToLoader, [bytes.buffer as ArrayBuffer])
       flow.unacked++
       while (flow.unacked >= MAX_UNACKED && !flow.cancelled) await new Promise<void>((resolve) => (flow.wake = resolve))

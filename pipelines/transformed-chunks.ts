@@ -22,6 +22,11 @@ export const lineFor = (table: TargetTable, mode: LineMode): ((row: StagedRow, s
   return (row, seq) => `${seq}\t${row.hash}\tf\t${stageLine(row.values)}`
 }
 
+/**
+ * Each line is written as UTF-8 straight into a buffer of the chunk's own (never a pooled slice,
+ * so a worker can transfer it): no chunk string is built by concatenation, flattened and encoded
+ * again on its way to the socket.
+ */
 export async function* transformedChunks(
   reader: SourceReader,
   mapping: TableMapping,
@@ -30,13 +35,26 @@ export async function* transformedChunks(
   transform: ReturnType<typeof createRowTransformer>,
   acc: BatchAccumulator,
   line: (row: StagedRow, seq: number) => string
-): AsyncGenerator<string, void, undefined> {
+): AsyncGenerator<Uint8Array, void, undefined> {
+  let capacity = 1 << 16
   for await (const rows of reader.readRange(mapping.table, mapping.key, mapping.columns, range, fetchSize)) {
-    let chunk = ""
+    let buf = Buffer.allocUnsafeSlow(capacity)
+    let used = 0
     for (let i = 0; i < rows.length; i++) {
       const out = transform(rows[i]!, acc)
-      if (out !== undefined) chunk += line(out, acc.staged)
+      if (out === undefined) continue
+      const text = line(out, acc.staged)
+      // A UTF-16 code unit is at most 3 bytes of UTF-8.
+      if (used + text.length * 3 > buf.length) {
+        const bigger = Buffer.allocUnsafeSlow(Math.max(buf.length * 2, used + text.length * 3))
+        buf.copy(bigger, 0, 0, used)
+        buf = bigger
+      }
+      used += buf.write(text, used, "utf8")
     }
-    if (chunk !== "") yield chunk
+    if (used === 0) continue
+    // The next chunk starts with room for one like this one.
+    capacity = Math.max(capacity, Math.ceil(used * 1.1))
+    yield buf.subarray(0, used)
   }
 }

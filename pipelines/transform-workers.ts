@@ -9,24 +9,23 @@
  * Requests go to the worker with the fewest batches in flight. A worker that dies fails its
  * batches (they are retried like any failed read) and is replaced for the next ones.
  */
-import { availableParallelism } from "node:os"
 import { Worker } from "node:worker_threads"
 import type { BatchAccumulator } from "./row-transformer.ts"
 import type { ToLoader, ToWorker, TransformRequest, WorkerError } from "./transform-messages.ts"
 
 /**
- * How many transform workers a run starts: PROVMERGE_TRANSFORM_WORKERS if set (0: none, every row
- * on the loader's thread), else half the cores (the target server and the sources need the
- * others), at most 4: one on a 2-core machine.
+ * How many transform workers a run starts: PROVMERGE_TRANSFORM_WORKERS (a whole number; unset or
+ * 0: none, every row on the loader's thread). Off by default: on the shared 2-core machine the
+ * benchmarks ran on, PostgreSQL and MariaDB already use the second core, and a worker added CPU
+ * per row (its own isolate, decoding and GC) and ≈ 70–130 MB of memory without making the load
+ * faster (BENCHMARKS.md, engine). It pays where cores are idle while the loader's thread is busy.
  */
 export const transformWorkerCount = (): number => {
   const set = process.env.PROVMERGE_TRANSFORM_WORKERS
-  if (set !== undefined && set !== "") {
-    const n = Number(set)
-    if (!Number.isInteger(n) || n < 0) throw new Error(`PROVMERGE_TRANSFORM_WORKERS must be a whole number ≥ 0, not '${set}'`)
-    return n
-  }
-  return Math.min(4, Math.floor(availableParallelism() / 2))
+  if (set === undefined || set === "") return 0
+  const n = Number(set)
+  if (!Number.isInteger(n) || n < 0) throw new Error(`PROVMERGE_TRANSFORM_WORKERS must be a whole number ≥ 0, not '${set}'`)
+  return n
 }
 
 export type TransformSpec = Omit<TransformRequest, "type" | "id">

@@ -16,7 +16,8 @@
  *   checksums, COPYs into the indexed target, verifies each batch in its transaction; then the
  *   dedupe, link and workbook stages. Its "load" time is the time during which at least one
  *   batch was loading or deferred indexes were being rebuilt (the union of those intervals), i.e.
- *   the run minus those stages.
+ *   the run minus those stages. It inherits the environment: `PROVMERGE_TRANSFORM_WORKERS=1 node bench/…`
+ *   measures it with a transform worker.
  *
  * Peak RSS of pgloader comes from /usr/bin/time; provmerge's is sampled from /proc every 200 ms,
  * split into "while loading batches" and "in the other stages". CPU per moved row is reported for

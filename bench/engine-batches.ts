@@ -4,10 +4,11 @@
  * one source (no dedupe, no workbook). For profiling the hot path (`node --cpu-prof ...`).
  *
  *   node bench/engine-batches.ts --job /work/bench-worlds/s52/job.json --source ben-thuy --table ho_so \
- *     --batches 40 --batch-size 5000 --concurrency 2 [--fetch 2000] [--staged] [--defer-indexes]
+ *     --batches 40 --batch-size 5000 --concurrency 2 [--fetch 2000] [--staged] [--defer-indexes] [--workers 1]
  *
  * --defer-indexes drops the table's secondary indexes first, as `provmerge run` does on a first
  * load (target/deferred-indexes.ts); their rebuild is timed separately ("rebuildSeconds").
+ * --workers N does the per-row work in N transform workers (pipelines/transform-workers.ts).
  */
 import { parseArgs } from "node:util"
 import { Effect } from "effect"
@@ -23,6 +24,7 @@ import { findVendorMapping } from "../mappings/vendors/index.ts"
 import { migrateTarget } from "../target/migrate-target.ts"
 import { deferIndexesIfEmpty, restoreDeferredIndexes } from "../target/deferred-indexes.ts"
 import { targetTables } from "../target/tables/index.ts"
+import { startTransformWorkers } from "../pipelines/transform-workers.ts"
 
 const { values: args } = parseArgs({
   options: {
@@ -35,6 +37,7 @@ const { values: args } = parseArgs({
     fetch: { type: "string", default: "1000" },
     staged: { type: "boolean", default: false },
     "defer-indexes": { type: "boolean", default: false },
+    workers: { type: "string", default: "0" },
     keep: { type: "boolean", default: false },
     target: { type: "string", default: "postgres://postgres@127.0.0.1:5432/pm_bench_engine_batches" }
   }
@@ -53,6 +56,12 @@ const reader = await openSourceReader(mapping.system === "tthc" ? source.tthc : 
 await planTable(target.db, reader, source.name, mapping, Number(args["batch-size"]))
 const batches = (await listBatches(target.db, { source: source.name, table: mapping.table })).slice(0, Number(args.batches))
 
+const workerCount = Number(args.workers)
+const pool = workerCount > 0 ? startTransformWorkers({ count: workerCount, catalog: job.catalog, unitHints: job.unitHints }) : undefined
+const location = mapping.system === "tthc" ? source.tthc : source.civilStatus
+const workers = pool === undefined || location.engine === "pglite"
+  ? undefined
+  : { pool, sourceDsn: location.url.toString(), vendor: source.vendor, poolSize: Number(args.concurrency) + 1 }
 let rows = 0
 let peakRss = 0
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100)
@@ -64,7 +73,8 @@ await Promise.all(Array.from({ length: Number(args.concurrency) }, async () => {
   for (let b = queue.shift(); b !== undefined; b = queue.shift()) {
     const out = await loadBatch({
       target, reader, mapping, context: { source: source.name, oldProvinceCode: source.oldProvinceCode }, remapper: units,
-      table: targetTables[mapping.entity], batch: b, runId: "bench", fetchSize: Number(args.fetch), directFirstLoad: !args.staged
+      table: targetTables[mapping.entity], batch: b, runId: "bench", fetchSize: Number(args.fetch), directFirstLoad: !args.staged,
+      workers
     })
     if (out.status !== "verified") throw new Error(out.error ?? "failed")
     rows += out.read
@@ -72,7 +82,8 @@ await Promise.all(Array.from({ length: Number(args.concurrency) }, async () => {
   }
 }))
 const seconds = (performance.now() - started) / 1000
-const cpu = process.cpuUsage(cpuStart)
+const cpu = process.cpuUsage(cpuStart) // the whole process: every thread, workers included
+await pool?.close()
 clearInterval(sampler)
 const rebuildStarted = performance.now()
 await restoreDeferredIndexes(target.db)

@@ -2,18 +2,22 @@
  * provmerge against pgloader and a raw `mysql --quick | psql COPY` pipe, side by side in one run,
  * moving the same MariaDB tables (every vendor-A table of a generated world) into PostgreSQL.
  *
- *   node bench/engine-vs-pgloader.ts --job /work/bench-worlds/s52/job.json [--skip pgloader,pipe]
+ *   node bench/engine-vs-pgloader.ts --job /work/bench-worlds/s52/job.json [--skip pgloader,pipe,node,node-arrays,provmerge]
  *       [--concurrency 2] [--batch-size 5000] [--out bench-results.json]
  *
  * - pgloader: `pgloader mysql://…/<db> postgresql://…/<target>` per source database (its defaults:
  *   it creates the tables, COPYs, then builds the indexes).
  * - pipe: per table `mysql --quick --batch --raw -N -e 'select * …' | psql -c 'COPY … (NULL ''NULL'')'`
  *   into an all-text table without indexes: the floor for moving the bytes.
+ * - node, node-arrays: the bare Node loop of issue 4 (bench/engine-node-copy.ts): mysql2 streaming
+ *   → pg-copy-streams COPY into all-text tables without indexes, like the pipe, no transforms;
+ *   rows as objects (mysql2's default), and as arrays (rowsAsArray). The ceiling of a Node loader.
  * - provmerge: `node bin/provmerge.js run` on a job of only those sources: streams, maps, remaps,
  *   checksums, COPYs into the indexed target, verifies each batch in its transaction; then the
  *   dedupe, link and workbook stages. Its "load" time is the time during which at least one
  *   batch was loading or deferred indexes were being rebuilt (the union of those intervals), i.e.
- *   the run minus those stages.
+ *   the run minus those stages. It inherits the environment: `PROVMERGE_TRANSFORM_WORKERS=1 node bench/…`
+ *   measures it with a transform worker.
  *
  * Peak RSS of pgloader comes from /usr/bin/time; provmerge's is sampled from /proc every 200 ms,
  * split into "while loading batches" and "in the other stages". CPU per moved row is reported for
@@ -154,6 +158,30 @@ if (!skip.has("pipe")) {
   await drop("pm_bench_pipe")
 }
 
+// The bare Node loop (bench/engine-node-copy.ts): mysql2 stream → COPY into all-text tables
+// without indexes, like the pipe, one node process for every table; rows as objects (mysql2's
+// default, as the issue measured it) and, as "node-arrays", with rowsAsArray.
+for (const [name, flags] of [["node", ""], ["node-arrays", " --rows-as-array"]] as const) {
+  if (skip.has(name)) continue
+  const db = `pm_bench_${name.replace("-", "_")}`
+  await recreate(db)
+  for (const t of tables) {
+    await psql(db, `create table ${t.db}__${t.table} (${t.columns.map((c) => `"${c}" text`).join(", ")})`)
+  }
+  const list = JSON.stringify(tables.map((t) => ({ db: t.db, table: t.table, target: `${t.db}__${t.table}` })))
+  const servers = watchServerCpu([db], databases)
+  const r = await timed(`${process.execPath} ${root}/bench/engine-node-copy.ts${flags} --pg ${args.pg}/${db} --tables '${list}'`)
+  const cpu = servers.stop()
+  const loaded = Number((await psql(db, ...tables.map((t) => `select count(*) from ${t.db}__${t.table}`))).trim().split("\n").reduce((a, n) => a + Number(n), 0))
+  if (loaded !== totalRows) throw new Error(`${name}: ${loaded} rows in the target, ${totalRows} in the sources`)
+  results[name] = {
+    seconds: r.seconds, rowsPerSecond: Math.round(totalRows / r.seconds), peakRssMb: r.peakRssMb, rowsInTarget: loaded,
+    cpuMicrosPerRow: cpuPerRow({ client: r.cpuSeconds, ...cpu })
+  }
+  console.error(name, results[name])
+  await drop(db)
+}
+
 if (!skip.has("provmerge")) {
   const dir = mkdtempSync(join(tmpdir(), "pm-bench-"))
   const jobFile = join(dir, "job.json")
@@ -284,6 +312,10 @@ const g = results.pgloader as { seconds: number } | undefined
 const q = results.pipe as { seconds: number } | undefined
 if (p !== undefined && g !== undefined) results.speedupOverPgloader = { load: g.seconds / p.loadSeconds, wholeRun: g.seconds / p.seconds }
 if (p !== undefined && q !== undefined) results.timeOverPipe = { load: p.loadSeconds / q.seconds, wholeRun: p.seconds / q.seconds }
+const n = results.node as { seconds: number } | undefined
+// The bare Node loop against the pipe (what a Node loader on mysql2 can reach) and provmerge's load against it.
+if (n !== undefined && q !== undefined) results.nodeLoopOverPipe = n.seconds / q.seconds
+if (n !== undefined && p !== undefined) results.provmergeLoadOverNodeLoop = p.loadSeconds / n.seconds
 results.loadAfter = loadavg()
 const json = JSON.stringify(results, null, 2)
 console.log(json)

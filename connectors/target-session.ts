@@ -16,8 +16,8 @@ export interface Compiled {
 
 export interface TargetSession {
   query<R = Record<string, unknown>>(query: Compiled): Promise<R[]>
-  /** Runs `COPY <table> (<cols>) FROM STDIN` with text-format lines (each ending in \n). */
-  copyIn(copySql: string, lines: AsyncIterable<string> | Iterable<string>): Promise<void>
+  /** Runs `COPY <table> (<cols>) FROM STDIN` with text-format lines (each ending in \n), as text or UTF-8 bytes. */
+  copyIn(copySql: string, lines: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>): Promise<void>
 }
 
 export const withTargetTransaction = async <T>(
@@ -64,8 +64,8 @@ export const withTargetTransaction = async <T>(
         const session: TargetSession = {
           query: async <R>(q: Compiled) => (await tx.query<R>(q.sql, q.parameters as unknown[])).rows,
           copyIn: async (copySql, lines) => {
-            const parts: string[] = []
-            for await (const line of lines as AsyncIterable<string>) parts.push(line)
+            const parts: Array<string | Uint8Array<ArrayBuffer>> = []
+            for await (const line of lines as AsyncIterable<string | Uint8Array<ArrayBuffer>>) parts.push(line)
             const blob = new Blob(parts)
             await tx.query(copySql.replace(/FROM STDIN/i, "FROM '/dev/blob'"), [], { blob })
           }

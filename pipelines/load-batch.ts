@@ -23,8 +23,9 @@ import type { MappingContext, TableMapping } from "../mappings/vendor-mapping.ts
 import { checksumSql, type ColumnKind } from "../target/row-checksum.ts"
 import type { TargetTable } from "../target/tables/target-table.ts"
 import type { BatchRow } from "./ledger.ts"
-import { BatchAccumulator, createRowTransformer, type RejectEntry, type StagedRow, type UnitRemapper } from "./row-transformer.ts"
-import { copyLineBuilder } from "./copy-lines.ts"
+import { BatchAccumulator, createRowTransformer, type RejectEntry, type UnitRemapper } from "./row-transformer.ts"
+import { type LineMode, lineFor, transformedChunks } from "./transformed-chunks.ts"
+import type { TransformWorkers } from "./transform-workers.ts"
 
 export interface BatchInput {
   readonly target: DatabaseHandle
@@ -38,6 +39,12 @@ export interface BatchInput {
   readonly fetchSize: number
   /** COPY a never-loaded range straight into the target table (default true; false: always stage and upsert). */
   readonly directFirstLoad?: boolean | undefined
+  /**
+   * Transform workers to do the per-row work on (see transform-workers.ts), with what a worker
+   * needs to read the range itself: the source's DSN (a server engine) and its vendor. Without
+   * them the rows are read and transformed on this thread through `reader`.
+   */
+  readonly workers?: { readonly pool: TransformWorkers; readonly sourceDsn: string; readonly vendor: string; readonly poolSize: number } | undefined
 }
 
 export interface BatchOutcome {
@@ -82,14 +89,28 @@ export const loadBatch = async (input: BatchInput): Promise<BatchOutcome> => {
     let path: "direct" | "staged" = "staged"
     const loadRejects: RejectEntry[] = []
 
+    // The range's COPY text, transformed here or in a worker; `into` holds the accumulator at its end.
+    const rangeChunks = (into: BatchAccumulator, mode: LineMode) =>
+      input.workers === undefined
+        ? transformedChunks(input.reader, input.mapping, { lo: batch.key_lo, hi: batch.key_hi }, input.fetchSize, transformer(), into, lineFor(table, mode))
+        : input.workers.pool.chunks({
+          source: input.workers.sourceDsn,
+          poolSize: input.workers.poolSize,
+          vendor: input.workers.vendor,
+          table: input.mapping.table,
+          range: { lo: batch.key_lo, hi: batch.key_hi },
+          fetchSize: input.fetchSize,
+          context: { source: input.context.source, oldProvinceCode: input.context.oldProvinceCode },
+          decidedUnits: [...decidedUnits],
+          mode
+        }, into)
+
     if (!loadedBefore && input.directFirstLoad !== false) {
-      const targetCopyLine = copyLineBuilder(table.columns, "target")
-      const targetLine = (row: StagedRow) => targetCopyLine(row.values) // the row hash is only the staging table's
       await session.query({ sql: "savepoint pm_direct", parameters: [] })
       try {
         await session.copyIn(
           `COPY ${quoteId(table.name)} (${table.columns.map((c) => quoteId(c.name)).join(", ")}) FROM STDIN`,
-          transformedChunks(input, transformer(), acc, targetLine)
+          rangeChunks(acc, "target")
         )
         await session.query({ sql: "release savepoint pm_direct", parameters: [] })
         path = "direct"
@@ -104,10 +125,9 @@ export const loadBatch = async (input: BatchInput): Promise<BatchOutcome> => {
     if (path === "staged") {
       await session.query(sql`create temp table ${sql.id(STAGE)} (seq integer primary key, row_hash text not null,
         failed boolean not null default false, ${sql.join(table.columns.map((c) => sql`${sql.id(c.name)} text`))}) on commit drop`.compile(db))
-      const stageLine = copyLineBuilder(table.columns, "staging")
       await session.copyIn(
         `COPY ${STAGE} (seq, row_hash, failed, ${table.columns.map((c) => quoteId(c.name)).join(", ")}) FROM STDIN`,
-        transformedChunks(input, transformer(), acc, (row, seq) => `${seq}\t${row.hash}\tf\t${stageLine(row.values)}`)
+        rangeChunks(acc, "staging")
       )
 
       // Upsert; a data error isolates its row by halving the range (as pgloader does).
@@ -192,27 +212,6 @@ export const loadBatch = async (input: BatchInput): Promise<BatchOutcome> => {
       path
     }
   })
-}
-
-/**
- * The source range read, transformed and turned into COPY text, one chunk per fetched array of
- * rows (rejected rows are accounted in `acc` and produce no line). Synchronous inside a chunk.
- */
-async function* transformedChunks(
-  input: BatchInput,
-  transform: ReturnType<typeof createRowTransformer>,
-  acc: BatchAccumulator,
-  line: (row: StagedRow, seq: number) => string
-): AsyncGenerator<string, void, undefined> {
-  const { mapping, batch } = input
-  for await (const rows of input.reader.readRange(mapping.table, mapping.key, mapping.columns, { lo: batch.key_lo, hi: batch.key_hi }, input.fetchSize)) {
-    let chunk = ""
-    for (let i = 0; i < rows.length; i++) {
-      const out = transform(rows[i]!, acc)
-      if (out !== undefined) chunk += line(out, acc.staged)
-    }
-    if (chunk !== "") yield chunk
-  }
 }
 
 const quoteId = (name: string) => `"${name.replace(/"/g, '""')}"`

@@ -62,7 +62,49 @@ export class BatchAccumulator {
     }
     return t
   }
+
+  /**
+   * The accumulator as plain data that can cross a thread (structured clone). Raw rows of rejects
+   * go through JSON (as the rejects table stores them), so a Buffer stays what it was in JSON.
+   */
+  toTransfer(): AccumulatorTransfer {
+    return {
+      read: this.read,
+      staged: this.staged,
+      checksum: this.checksum.words(),
+      units: [...this.units].map(([unit, t]) => [unit, t.read, t.rejected, ...t.checksum.words()] as const),
+      rejects: this.rejects.map((r) => ({ ...r, rawRow: jsonSafe(r.rawRow) })),
+      unitReviews: this.unitReviews
+    }
+  }
+
+  /** Adds what another accumulator (of the same batch, built elsewhere) counted. */
+  addTransfer(t: AccumulatorTransfer): void {
+    this.read += t.read
+    this.staged += t.staged
+    this.checksum.xorWords(t.checksum[0], t.checksum[1])
+    for (const [unit, read, rejected, hi, lo] of t.units) {
+      const tally = this.tally(unit)
+      tally.read += read
+      tally.rejected += rejected
+      tally.checksum.xorWords(hi, lo)
+    }
+    this.rejects.push(...t.rejects)
+    this.unitReviews.push(...t.unitReviews)
+  }
 }
+
+export interface AccumulatorTransfer {
+  readonly read: number
+  readonly staged: number
+  readonly checksum: readonly [number, number]
+  readonly units: ReadonlyArray<readonly [unit: string, read: number, rejected: number, hi: number, lo: number]>
+  readonly rejects: readonly RejectEntry[]
+  readonly unitReviews: readonly UnitReviewEntry[]
+}
+
+const jsonSafe = (row: SourceRow): SourceRow =>
+  JSON.parse(JSON.stringify(row, (_k, v) => (typeof v === "bigint" ? v.toString() : v))) as SourceRow
 
 /** A row ready for the target: its column texts and its row hash (the first 64 bits of the md5, as two words). */
 export class StagedRow {

@@ -36,6 +36,7 @@ import type { Job } from "./job-config.ts"
 import { type BatchRow, isDone, listBatches, markFailed, markRunning } from "./ledger.ts"
 import { loadBatch } from "./load-batch.ts"
 import { withFirstLoadIndexesDeferred } from "./first-load-indexes.ts"
+import { startTransformWorkers, transformWorkerCount, type TransformWorkers } from "./transform-workers.ts"
 import { planTable } from "./plan-batches.ts"
 import type { ProgressSink } from "./progress-events.ts"
 import { type JobUnits, loadJobUnits } from "./unit-remapper.ts"
@@ -80,6 +81,8 @@ interface Environment {
   readonly options: RunOptions
   /** Sources that stayed unreachable through a batch's retries: their other batches wait for the next run. */
   readonly unavailableSources: Set<string>
+  /** Transform workers for the per-row work of batches (undefined: on the loader's thread). */
+  readonly workers: TransformWorkers | undefined
 }
 
 export const openTarget = (job: Job) =>
@@ -134,7 +137,15 @@ const acquireEnvironment = (job: Job, options: RunOptions) =>
           return new SourceUnavailable({ source, database: describeLocation(system === "tthc" ? cfg.tthc : cfg.civilStatus), cause: describeError(e) })
         }
       })
-    return { job, target, remapper, vendors, reader, runId: randomUUID(), options, unavailableSources: new Set<string>() } satisfies Environment
+    // The per-row work of batches from server sources runs in worker threads (a PostgreSQL target only).
+    const workerCount = target.engine === "postgres" && job.sources.some((s) => s.tthc.engine !== "pglite" || s.civilStatus.engine !== "pglite")
+      ? transformWorkerCount()
+      : 0
+    const workers = workerCount === 0 ? undefined : yield* Effect.acquireRelease(
+      Effect.sync(() => startTransformWorkers({ count: workerCount, catalog: job.catalog, unitHints: job.unitHints })),
+      (pool) => Effect.promise(() => pool.close())
+    )
+    return { job, target, remapper, vendors, reader, runId: randomUUID(), options, unavailableSources: new Set<string>(), workers } satisfies Environment
   })
 
 /** Backoff for transient failures: 0.5 s, 1 s, 2 s, … with jitter. */
@@ -335,6 +346,13 @@ const loadBatches = (env: Environment, batches: readonly BatchRow[]) =>
   ).pipe(Effect.map((perSource) => perSource.flat()))
 
 
+/** What a transform worker needs to read a batch of this source itself (server sources only). */
+const workersFor = (env: Environment, source: Job["sources"][number], system: SourceSystem) => {
+  const location = system === "tthc" ? source.tthc : source.civilStatus
+  if (env.workers === undefined || location.engine === "pglite") return undefined
+  return { pool: env.workers, sourceDsn: location.url.toString(), vendor: source.vendor, poolSize: source.concurrency + 1 }
+}
+
 const loadOne = (env: Environment, batch: BatchRow) => {
   const mapping: TableMapping | undefined = env.vendors.get(batch.source)?.tables.find((t) => t.table === batch.source_table)
   const source = env.job.sources.find((s) => s.name === batch.source)!
@@ -363,7 +381,8 @@ const loadOne = (env: Environment, batch: BatchRow) => {
           table: targetTables[mapping.entity],
           batch,
           runId: env.runId,
-          fetchSize: env.options.fetchSize ?? 2000
+          fetchSize: env.options.fetchSize ?? 2000,
+          workers: workersFor(env, source, batch.system)
         })
       },
       catch: (e) => new BatchFailed({ batchId: batch.batch_id, attempt, cause: describeError(e), transient: isTransientError(e) })

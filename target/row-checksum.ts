@@ -41,6 +41,11 @@ export class ChecksumAccumulator {
     this.lo ^= lo
   }
 
+  /** The two 32-bit words (high first), e.g. to carry the running value across threads. */
+  words(): [number, number] {
+    return [this.hi, this.lo]
+  }
+
   private xorDigest(digest: Buffer): void {
     this.hi ^= digest.readInt32BE(0)
     this.lo ^= digest.readInt32BE(4)

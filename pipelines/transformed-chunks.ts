@@ -1,0 +1,60 @@
+/**
+ * A batch's source range read, transformed and turned into COPY text, one chunk per fetched array
+ * of rows (rejected rows are accounted in the accumulator and produce no line). Synchronous inside
+ * a chunk. The same code runs on the loader's thread or in a transform worker
+ * (see transform-workers.ts).
+ */
+import type { SourceReader } from "../connectors/source-reader.ts"
+import type { TableMapping } from "../mappings/vendor-mapping.ts"
+import type { TargetTable } from "../target/tables/target-table.ts"
+import { copyLineBuilder } from "./copy-lines.ts"
+import type { BatchAccumulator, createRowTransformer, StagedRow } from "./row-transformer.ts"
+
+/** "target": lines for the target table itself; "staging": seq, row hash and failed flag first, every column as text. */
+export type LineMode = "target" | "staging"
+
+export const lineFor = (table: TargetTable, mode: LineMode): ((row: StagedRow, seq: number) => string) => {
+  if (mode === "target") {
+    const targetCopyLine = copyLineBuilder(table.columns, "target")
+    return (row) => targetCopyLine(row.values) // the row hash is only the staging table's
+  }
+  const stageLine = copyLineBuilder(table.columns, "staging")
+  return (row, seq) => `${seq}\t${row.hash}\tf\t${stageLine(row.values)}`
+}
+
+/**
+ * Each line is written as UTF-8 straight into a buffer of the chunk's own (never a pooled slice,
+ * so a worker can transfer it): no chunk string is built by concatenation, flattened and encoded
+ * again on its way to the socket.
+ */
+export async function* transformedChunks(
+  reader: SourceReader,
+  mapping: TableMapping,
+  range: { readonly lo: string; readonly hi: string },
+  fetchSize: number,
+  transform: ReturnType<typeof createRowTransformer>,
+  acc: BatchAccumulator,
+  line: (row: StagedRow, seq: number) => string
+): AsyncGenerator<Uint8Array, void, undefined> {
+  let capacity = 1 << 16
+  for await (const rows of reader.readRange(mapping.table, mapping.key, mapping.columns, range, fetchSize)) {
+    let buf = Buffer.allocUnsafeSlow(capacity)
+    let used = 0
+    for (let i = 0; i < rows.length; i++) {
+      const out = transform(rows[i]!, acc)
+      if (out === undefined) continue
+      const text = line(out, acc.staged)
+      // A UTF-16 code unit is at most 3 bytes of UTF-8.
+      if (used + text.length * 3 > buf.length) {
+        const bigger = Buffer.allocUnsafeSlow(Math.max(buf.length * 2, used + text.length * 3))
+        buf.copy(bigger, 0, 0, used)
+        buf = bigger
+      }
+      used += buf.write(text, used, "utf8")
+    }
+    if (used === 0) continue
+    // The next chunk starts with room for one like this one.
+    capacity = Math.max(capacity, Math.ceil(used * 1.1))
+    yield buf.subarray(0, used)
+  }
+}

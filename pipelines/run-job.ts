@@ -43,6 +43,7 @@ import { runAgencyStage } from "./map-agency-successors.ts"
 import { runAccountStage } from "./merge-official-accounts.ts"
 import { loadAgencyRules } from "./agency-rules.ts"
 
+import { releaseMemory } from "./release-memory.ts"
 import { TOOL_VERSION } from "./tool-version.ts"
 export { TOOL_VERSION }
 
@@ -160,14 +161,28 @@ interface PhaseOutcome {
   readonly touched: ReadonlySet<EntityKind>
 }
 
-/** Loads the selected batches of some entities (all sources side by side). */
-const loadPhase = (env: Environment, entities: readonly EntityKind[]) =>
+/**
+ * Loads the selected batches of some entities (all sources side by side). `afterLoad` (given the
+ * entities loaded) runs once the batches are done, while a first load's indexes are still
+ * deferred: a set-based UPDATE there maintains one index instead of all of them.
+ */
+const loadPhase = (
+  env: Environment,
+  entities: readonly EntityKind[],
+  afterLoad: (touched: ReadonlySet<EntityKind>) => Effect.Effect<void, StageFailed> = () => Effect.void
+) =>
   Effect.gen(function*() {
     const all = yield* Effect.promise(() => listBatches(env.target.db, { entities }))
     const selected = all.filter((b) => selectBatch(b, env.options))
+    const touched = new Set(selected.map((b) => b.entity))
     const tables = [...new Set(selected.map((b) => targetTables[b.entity].name))]
-    const outcomes = yield* withFirstLoadIndexesDeferred(env.target.db, tables, env.options.progress, loadBatches(env, selected))
-    return { outcomes, skipped: all.length - selected.length, touched: new Set(selected.map((b) => b.entity)) } satisfies PhaseOutcome
+    const load = loadBatches(env, selected).pipe(Effect.tap(() => afterLoad(touched)))
+    const outcomes = yield* withFirstLoadIndexesDeferred(env.target.db, tables, env.options.progress, load)
+    // The batches' garbage (COPY text, fetched rows) sits in an old space V8 let grow to several
+    // times the live heap, and the stage that follows (dedupe, link: PostgreSQL's work while this
+    // process idles) would keep it: hand it back now.
+    yield* Effect.sync(releaseMemory)
+    return { outcomes, skipped: all.length - selected.length, touched } satisfies PhaseOutcome
   })
 
 export const runJob = (job: Job, options: RunOptions) =>
@@ -204,11 +219,16 @@ const runPhases = (env: Environment) =>
 
     // Phase 2: dossiers and civil-status events, linked to the citizens' masters.
     progress.emit({ type: "stage", stage: "load", message: "phase 2: dossiers, civil-status events" })
-    const second = yield* loadPhase(env, ["dossier", "civil_status_event"])
-    if (full || first.touched.has("citizen") || second.touched.size > 0 || options.forceDedupe === true) {
-      progress.emit({ type: "stage", stage: "link", message: "linking dossiers and civil-status events to the citizens' masters" })
-      yield* stage("link", () => linkCitizenMasters(target))
-    }
+    // The link (applicant, subject and spouse → master) rewrites every row of both tables, so it
+    // runs before their deferred indexes are rebuilt (s52: 2.6M rows).
+    const second = yield* loadPhase(env, ["dossier", "civil_status_event"], (touched) =>
+      full || first.touched.has("citizen") || touched.size > 0 || options.forceDedupe === true
+        ? Effect.gen(function*() {
+          progress.emit({ type: "stage", stage: "link", message: "linking dossiers and civil-status events to the citizens' masters" })
+          yield* stage("link", () => linkCitizenMasters(target))
+        })
+        : Effect.void
+    )
 
     // Phase 3: scanned results of the district authorities, digitized and linked to dossiers.
     if (job.scansDir !== undefined && (full || options.forceOcr === true)) {
@@ -231,6 +251,7 @@ const runPhases = (env: Environment) =>
     }
 
     progress.emit({ type: "stage", stage: "reconcile", message: "writing the reconciliation workbook" })
+    yield* Effect.sync(releaseMemory)
     // exceljs is loaded for this last stage only, not carried through the loading phases.
     const workbook = yield* stage("reconcile", async () =>
       (await import("./reconcile.ts")).writeRunWorkbook({ job, target, runId, toolVersion: TOOL_VERSION, maskIdentifiers: options.maskIdentifiers ?? false, unitNames: env.remapper.names })

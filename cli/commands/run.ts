@@ -11,6 +11,7 @@ export const runCommand = Command.make(
   { job: jobFileArgument, target: targetFlag, logFormat: logFormatFlag, mask: maskFlag },
   (flags) =>
     Effect.gen(function*() {
+      if (process.env["PROVMERGE_HEAP_GROWING_PERCENT"] !== undefined) (yield* Effect.promise(() => import("node:v8"))).setFlagsFromString(`--heap-growing-percent=${process.env["PROVMERGE_HEAP_GROWING_PERCENT"]}`)
       const { loadJob } = yield* pipelines.jobConfig
       const { runJob } = yield* pipelines.runJob
       const job = yield* loadJob(flags.job, { target: optionValue(flags.target) })

@@ -81,6 +81,8 @@ interface Environment {
   readonly options: RunOptions
   /** Sources that stayed unreachable through a batch's retries: their other batches wait for the next run. */
   readonly unavailableSources: Set<string>
+  /** Closes the source connections opened so far (after the last load; `reader` opens them again if asked). */
+  readonly closeReaders: () => Effect.Effect<void>
 }
 
 export const openTarget = (job: Job) =>
@@ -112,11 +114,13 @@ const acquireEnvironment = (job: Job, options: RunOptions) =>
     })
     const target = yield* openTarget(job)
     const readers = new Map<string, Promise<SourceReader>>()
-    yield* Effect.addFinalizer(() =>
+    const closeReaders = () =>
       Effect.promise(async () => {
-        for (const r of readers.values()) await r.then((x) => x.close()).catch(() => undefined)
+        const open = [...readers.values()]
+        readers.clear()
+        for (const r of open) await r.then((x) => x.close()).catch(() => undefined)
       })
-    )
+    yield* Effect.addFinalizer(closeReaders)
     const reader = (source: string, system: SourceSystem) =>
       Effect.tryPromise({
         try: () => {
@@ -135,7 +139,7 @@ const acquireEnvironment = (job: Job, options: RunOptions) =>
           return new SourceUnavailable({ source, database: describeLocation(system === "tthc" ? cfg.tthc : cfg.civilStatus), cause: describeError(e) })
         }
       })
-    return { job, target, remapper, vendors, reader, runId: randomUUID(), options, unavailableSources: new Set<string>() } satisfies Environment
+    return { job, target, remapper, vendors, reader, runId: randomUUID(), options, unavailableSources: new Set<string>(), closeReaders } satisfies Environment
   })
 
 /** Backoff for transient failures: 0.5 s, 1 s, 2 s, … with jitter. */
@@ -178,10 +182,6 @@ const loadPhase = (
     const tables = [...new Set(selected.map((b) => targetTables[b.entity].name))]
     const load = loadBatches(env, selected).pipe(Effect.tap(() => afterLoad(touched)))
     const outcomes = yield* withFirstLoadIndexesDeferred(env.target.db, tables, env.options.progress, load)
-    // The batches' garbage (COPY text, fetched rows) sits in an old space V8 let grow to several
-    // times the live heap, and the stage that follows (dedupe, link: PostgreSQL's work while this
-    // process idles) would keep it: hand it back now.
-    yield* Effect.sync(releaseMemory)
     return { outcomes, skipped: all.length - selected.length, touched } satisfies PhaseOutcome
   })
 
@@ -207,6 +207,9 @@ const runPhases = (env: Environment) =>
     // Phase 1: agencies, accounts and citizens, then what needs all of them.
     progress.emit({ type: "stage", stage: "load", message: "phase 1: agencies, officials' accounts, citizens" })
     const first = yield* loadPhase(env, ["agency", "account", "citizen"])
+    // The batches' garbage (COPY text, fetched rows) sits in an old space V8 let grow to several
+    // times the live heap, and the next stage would start from there: hand it back now.
+    yield* Effect.sync(releaseMemory)
     if (full || first.touched.has("agency") || first.touched.has("account")) yield* runConsolidation(env)
     if (full || first.touched.has("citizen") || options.forceDedupe === true) {
       progress.emit({ type: "stage", stage: "dedupe", message: "deduplicating citizens" })
@@ -225,10 +228,14 @@ const runPhases = (env: Environment) =>
       full || first.touched.has("citizen") || touched.size > 0 || options.forceDedupe === true
         ? Effect.gen(function*() {
           progress.emit({ type: "stage", stage: "link", message: "linking dossiers and civil-status events to the citizens' masters" })
+          // PostgreSQL's work: this process idles, and would keep the batches' garbage meanwhile.
+          yield* Effect.sync(releaseMemory)
           yield* stage("link", () => linkCitizenMasters(target))
         })
         : Effect.void
     )
+    // The sources are not read again in this run: their pools and buffers go now, not at the end.
+    yield* env.closeReaders()
 
     // Phase 3: scanned results of the district authorities, digitized and linked to dossiers.
     if (job.scansDir !== undefined && (full || options.forceOcr === true)) {
@@ -251,6 +258,7 @@ const runPhases = (env: Environment) =>
     }
 
     progress.emit({ type: "stage", stage: "reconcile", message: "writing the reconciliation workbook" })
+    // As after phase 1: phase 2's (and the OCR stage's) garbage and the source pools go before the workbook.
     yield* Effect.sync(releaseMemory)
     // exceljs is loaded for this last stage only, not carried through the loading phases.
     const workbook = yield* stage("reconcile", async () =>

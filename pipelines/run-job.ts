@@ -227,9 +227,9 @@ const runPhases = (env: Environment) =>
     const second = yield* loadPhase(env, ["dossier", "civil_status_event"], (touched) =>
       full || first.touched.has("citizen") || touched.size > 0 || options.forceDedupe === true
         ? Effect.gen(function*() {
-          progress.emit({ type: "stage", stage: "link", message: "linking dossiers and civil-status events to the citizens' masters" })
           // PostgreSQL's work: this process idles, and would keep the batches' garbage meanwhile.
           yield* Effect.sync(releaseMemory)
+          progress.emit({ type: "stage", stage: "link", message: "linking dossiers and civil-status events to the citizens' masters" })
           yield* stage("link", () => linkCitizenMasters(target))
         })
         : Effect.void
@@ -257,9 +257,9 @@ const runPhases = (env: Environment) =>
       })
     }
 
-    progress.emit({ type: "stage", stage: "reconcile", message: "writing the reconciliation workbook" })
     // As after phase 1: phase 2's (and the OCR stage's) garbage and the source pools go before the workbook.
     yield* Effect.sync(releaseMemory)
+    progress.emit({ type: "stage", stage: "reconcile", message: "writing the reconciliation workbook" })
     // exceljs is loaded for this last stage only, not carried through the loading phases.
     const workbook = yield* stage("reconcile", async () =>
       (await import("./reconcile.ts")).writeRunWorkbook({ job, target, runId, toolVersion: TOOL_VERSION, maskIdentifiers: options.maskIdentifiers ?? false, unitNames: env.remapper.names })

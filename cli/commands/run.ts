@@ -5,13 +5,14 @@ import { makeProgressSink } from "../progress-display.ts"
 import { pipelines } from "../lazy-pipelines.ts"
 import { jobFileArgument, logFormatFlag, maskFlag, optionValue, targetFlag } from "../shared-flags.ts"
 import { failWhen } from "../exit-status.ts"
+import { limitHeapGrowth } from "../heap-growth.ts"
 
 export const runCommand = Command.make(
   "run",
   { job: jobFileArgument, target: targetFlag, logFormat: logFormatFlag, mask: maskFlag },
   (flags) =>
     Effect.gen(function*() {
-      if (process.env["PROVMERGE_HEAP_GROWING_PERCENT"] !== undefined) (yield* Effect.promise(() => import("node:v8"))).setFlagsFromString(`--heap-growing-percent=${process.env["PROVMERGE_HEAP_GROWING_PERCENT"]}`)
+      limitHeapGrowth()
       const { loadJob } = yield* pipelines.jobConfig
       const { runJob } = yield* pipelines.runJob
       const job = yield* loadJob(flags.job, { target: optionValue(flags.target) })

@@ -42,8 +42,8 @@ import { type JobUnits, loadJobUnits } from "./unit-remapper.ts"
 import { runAgencyStage } from "./map-agency-successors.ts"
 import { runAccountStage } from "./merge-official-accounts.ts"
 import { loadAgencyRules } from "./agency-rules.ts"
-
 import { releaseMemory } from "./release-memory.ts"
+
 import { TOOL_VERSION } from "./tool-version.ts"
 export { TOOL_VERSION }
 

@@ -7,6 +7,7 @@
 import { mkdir } from "node:fs/promises"
 import { join } from "node:path"
 import { type Kysely, sql } from "kysely"
+import { cursorPages } from "../connectors/cursor-pages.ts"
 import type { DatabaseHandle } from "../connectors/open-database.ts"
 import type { EntityKind } from "../mappings/canonical-records.ts"
 import { describeRejectCode } from "../mappings/reject-codes.ts"
@@ -57,7 +58,7 @@ export const writeRunWorkbook = async (request: WorkbookRequest): Promise<string
     },
     summary: await summaryRows(db, names),
     rejects: rejectRows(db, job.lang),
-    units: unitReviewRows(db, names),
+    units: unitReviewRows(target, names),
     duplicates: duplicateRows(db),
     accounts: accountRows(db),
     ocr: ocrRows(db)
@@ -191,13 +192,21 @@ async function* rejectRows(db: Kysely<any>, lang: "vi" | "en"): AsyncIterable<Re
 
 const parse = (payload: unknown): any => (typeof payload === "string" ? JSON.parse(payload) : payload)
 
-async function* unitReviewRows(db: Kysely<any>, names?: UnitNames): AsyncIterable<UnitReviewRow> {
-  const items = pages<any>((after) => {
-    let q = db.withSchema("provmerge").selectFrom("review_items").selectAll().where("kind", "=", "unit").orderBy("review_key").limit(2000)
-    if (after !== null) q = q.where("review_key", ">", after)
-    return q.execute()
-  }, (r) => r.review_key)
-  for await (const r of items) {
+/**
+ * Unit review items grouped by old unit (province, district, commune; then key): a reviewer
+ * decides commune by commune, and rows of one old commune share their candidates, so the
+ * workbook's drop-downs come in long runs that share one validation each (in key order the
+ * candidate count changes every few rows: 93,000 validations for 468,000 rows at 4× scale,
+ * rendered at once when the sheet is committed). No index serves that order: read through a
+ * cursor, sorted once.
+ */
+async function* unitReviewRows(target: DatabaseHandle, names?: UnitNames): AsyncIterable<UnitReviewRow> {
+  const db = target.db
+  const query = db.withSchema("provmerge").selectFrom("review_items").selectAll().where("kind", "=", "unit")
+    .orderBy(sql`payload->'unit'->>'provinceCode'`).orderBy(sql`payload->'unit'->>'districtCode'`)
+    .orderBy(sql`payload->'unit'->>'communeCode'`).orderBy("review_key")
+    .compile()
+  for await (const page of cursorPages<any>(target, query)) for (const r of page) {
     const p = parse(r.payload)
     // Items made from an UNIT_UNKNOWN reject (a reviewer answered it) keep the raw codes as "province/district/commune".
     const raw = typeof p.raw === "string" ? parseRawUnit(p.raw) : undefined

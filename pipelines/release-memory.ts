@@ -1,5 +1,6 @@
 /**
- * Gives the memory of a finished stage back to the operating system before the next one starts.
+ * Gives the memory of a finished stage back to the operating system before the next one starts
+ * (after the dedupe stage, after each loading phase, before the workbook).
  *
  * After the dedupe stage V8 keeps the pages its garbage occupied (committed old space and a pool
  * of freed pages, several hundred MB at 1× scale), and the loading phase that follows reuses and

@@ -43,6 +43,7 @@ import { type JobUnits, loadJobUnits } from "./unit-remapper.ts"
 import { runAgencyStage } from "./map-agency-successors.ts"
 import { runAccountStage } from "./merge-official-accounts.ts"
 import { loadAgencyRules } from "./agency-rules.ts"
+import { releaseMemory } from "./release-memory.ts"
 
 import { TOOL_VERSION } from "./tool-version.ts"
 export { TOOL_VERSION }
@@ -83,6 +84,8 @@ interface Environment {
   readonly unavailableSources: Set<string>
   /** Transform workers for the per-row work of batches (undefined: on the loader's thread). */
   readonly workers: TransformWorkers | undefined
+  /** Closes the source connections opened so far (after the last load; `reader` opens them again if asked). */
+  readonly closeReaders: () => Effect.Effect<void>
 }
 
 export const openTarget = (job: Job) =>
@@ -114,11 +117,13 @@ const acquireEnvironment = (job: Job, options: RunOptions) =>
     })
     const target = yield* openTarget(job)
     const readers = new Map<string, Promise<SourceReader>>()
-    yield* Effect.addFinalizer(() =>
+    const closeReaders = () =>
       Effect.promise(async () => {
-        for (const r of readers.values()) await r.then((x) => x.close()).catch(() => undefined)
+        const open = [...readers.values()]
+        readers.clear()
+        for (const r of open) await r.then((x) => x.close()).catch(() => undefined)
       })
-    )
+    yield* Effect.addFinalizer(closeReaders)
     const reader = (source: string, system: SourceSystem) =>
       Effect.tryPromise({
         try: () => {
@@ -145,7 +150,7 @@ const acquireEnvironment = (job: Job, options: RunOptions) =>
       Effect.sync(() => startTransformWorkers({ count: workerCount, catalog: job.catalog, unitHints: job.unitHints })),
       (pool) => Effect.promise(() => pool.close())
     )
-    return { job, target, remapper, vendors, reader, runId: randomUUID(), options, unavailableSources: new Set<string>(), workers } satisfies Environment
+    return { job, target, remapper, vendors, reader, runId: randomUUID(), options, unavailableSources: new Set<string>(), workers, closeReaders } satisfies Environment
   })
 
 /** Backoff for transient failures: 0.5 s, 1 s, 2 s, … with jitter. */
@@ -171,14 +176,24 @@ interface PhaseOutcome {
   readonly touched: ReadonlySet<EntityKind>
 }
 
-/** Loads the selected batches of some entities (all sources side by side). */
-const loadPhase = (env: Environment, entities: readonly EntityKind[]) =>
+/**
+ * Loads the selected batches of some entities (all sources side by side). `afterLoad` (given the
+ * entities loaded) runs once the batches are done, while a first load's indexes are still
+ * deferred: a set-based UPDATE there maintains one index instead of all of them.
+ */
+const loadPhase = (
+  env: Environment,
+  entities: readonly EntityKind[],
+  afterLoad: (touched: ReadonlySet<EntityKind>) => Effect.Effect<void, StageFailed> = () => Effect.void
+) =>
   Effect.gen(function*() {
     const all = yield* Effect.promise(() => listBatches(env.target.db, { entities }))
     const selected = all.filter((b) => selectBatch(b, env.options))
+    const touched = new Set(selected.map((b) => b.entity))
     const tables = [...new Set(selected.map((b) => targetTables[b.entity].name))]
-    const outcomes = yield* withFirstLoadIndexesDeferred(env.target.db, tables, env.options.progress, loadBatches(env, selected))
-    return { outcomes, skipped: all.length - selected.length, touched: new Set(selected.map((b) => b.entity)) } satisfies PhaseOutcome
+    const load = loadBatches(env, selected).pipe(Effect.tap(() => afterLoad(touched)))
+    const outcomes = yield* withFirstLoadIndexesDeferred(env.target.db, tables, env.options.progress, load)
+    return { outcomes, skipped: all.length - selected.length, touched } satisfies PhaseOutcome
   })
 
 export const runJob = (job: Job, options: RunOptions) =>
@@ -203,6 +218,9 @@ const runPhases = (env: Environment) =>
     // Phase 1: agencies, accounts and citizens, then what needs all of them.
     progress.emit({ type: "stage", stage: "load", message: "phase 1: agencies, officials' accounts, citizens" })
     const first = yield* loadPhase(env, ["agency", "account", "citizen"])
+    // The batches' garbage (COPY text, fetched rows) sits in an old space V8 let grow to several
+    // times the live heap, and the next stage would start from there: hand it back now.
+    yield* Effect.sync(releaseMemory)
     if (full || first.touched.has("agency") || first.touched.has("account")) yield* runConsolidation(env)
     if (full || first.touched.has("citizen") || options.forceDedupe === true) {
       progress.emit({ type: "stage", stage: "dedupe", message: "deduplicating citizens" })
@@ -215,11 +233,20 @@ const runPhases = (env: Environment) =>
 
     // Phase 2: dossiers and civil-status events, linked to the citizens' masters.
     progress.emit({ type: "stage", stage: "load", message: "phase 2: dossiers, civil-status events" })
-    const second = yield* loadPhase(env, ["dossier", "civil_status_event"])
-    if (full || first.touched.has("citizen") || second.touched.size > 0 || options.forceDedupe === true) {
-      progress.emit({ type: "stage", stage: "link", message: "linking dossiers and civil-status events to the citizens' masters" })
-      yield* stage("link", () => linkCitizenMasters(target))
-    }
+    // The link (applicant, subject and spouse → master) rewrites every row of both tables, so it
+    // runs before their deferred indexes are rebuilt (s52: 2.6M rows).
+    const second = yield* loadPhase(env, ["dossier", "civil_status_event"], (touched) =>
+      full || first.touched.has("citizen") || touched.size > 0 || options.forceDedupe === true
+        ? Effect.gen(function*() {
+          // PostgreSQL's work: this process idles, and would keep the batches' garbage meanwhile.
+          yield* Effect.sync(releaseMemory)
+          progress.emit({ type: "stage", stage: "link", message: "linking dossiers and civil-status events to the citizens' masters" })
+          yield* stage("link", () => linkCitizenMasters(target))
+        })
+        : Effect.void
+    )
+    // The sources are not read again in this run: their pools and buffers go now, not at the end.
+    yield* env.closeReaders()
 
     // Phase 3: scanned results of the district authorities, digitized and linked to dossiers.
     if (job.scansDir !== undefined && (full || options.forceOcr === true)) {
@@ -241,6 +268,8 @@ const runPhases = (env: Environment) =>
       })
     }
 
+    // As after phase 1: phase 2's (and the OCR stage's) garbage and the source pools go before the workbook.
+    yield* Effect.sync(releaseMemory)
     progress.emit({ type: "stage", stage: "reconcile", message: "writing the reconciliation workbook" })
     // exceljs is loaded for this last stage only, not carried through the loading phases.
     const workbook = yield* stage("reconcile", async () =>

@@ -26,8 +26,8 @@ import {
   signReviewMeta,
   type ReviewKind,
   type ReviewMeta,
-  type ReviewMetaEntry
 } from "./review-meta.ts"
+import { ReviewMetaEntries } from "./review-meta-entries.ts"
 import type {
   AccountRow,
   DuplicatePairRow,
@@ -404,15 +404,27 @@ const fieldText = (value: FieldValue): CellData => {
   return value
 }
 
-const requireReviewKey = (sheet: string, key: string, seen: Set<string>): void => {
+const requireReviewKey = (sheet: string, key: string): void => {
   if (!REVIEW_KEY_PATTERN.test(key)) {
     throw new InvalidReportInput({
       sheet,
       message: `review key ${JSON.stringify(key)} must match ${REVIEW_KEY_PATTERN} (letters, digits, . _ : / # -)`
     })
   }
-  if (seen.has(key)) throw new InvalidReportInput({ sheet, message: `review key ${JSON.stringify(key)} appears twice` })
-  seen.add(key)
+}
+
+/** Adds a review row's `_meta` entry and returns its `_meta` row; a key a sheet already asked about is refused. */
+const addMetaEntry = (
+  meta: ReviewMetaEntries,
+  sheet: string,
+  kind: ReviewKind,
+  key: string,
+  status: string,
+  choices: ReadonlyArray<string>
+): number => {
+  const offset = meta.add(kind, key, status, choices)
+  if (offset === undefined) throw new InvalidReportInput({ sheet, message: `review key ${JSON.stringify(key)} appears twice` })
+  return META_FIRST_ENTRY_ROW + offset
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -593,64 +605,6 @@ const writeRejects = async (wb: Writer, ctx: CellContext, rows: Rows<RejectRow>)
   return count
 }
 
-/** Review items collected while their sheets are written, for `_meta`. */
-/**
- * The `_meta` entries, collected while the review sheets are written and read back (as entry
- * objects made on the fly) for the signature and the `_meta` sheet at the end. A large world asks
- * about hundreds of thousands of items, so they are kept in columns: the key, codes for kind and
- * status, and an index into the distinct choice lists (units of one old commune share theirs).
- */
-class MetaCollector implements Iterable<ReviewMetaEntry> {
-  private readonly keys: string[] = []
-  private readonly kindStatus: number[] = []
-  private readonly choiceList: number[] = []
-  private readonly codes = new Map<string, number>()
-  private readonly codeValues: string[] = []
-  private readonly lists: ReadonlyArray<string>[] = []
-  private readonly listIndex = new Map<string, number>()
-
-  get length(): number {
-    return this.keys.length
-  }
-
-  private code(value: string): number {
-    let c = this.codes.get(value)
-    if (c === undefined) {
-      c = this.codeValues.length
-      this.codes.set(value, c)
-      this.codeValues.push(value)
-    }
-    return c
-  }
-
-  /** Adds an entry and returns the `_meta` row it will occupy. */
-  add(kind: ReviewKind, reviewKey: string, status: string, choices: ReadonlyArray<string>): number {
-    const listKey = choices.join("\u0000")
-    let list = this.listIndex.get(listKey)
-    if (list === undefined) {
-      list = this.lists.length
-      this.listIndex.set(listKey, list)
-      this.lists.push([...choices])
-    }
-    this.keys.push(reviewKey)
-    this.kindStatus.push(this.code(kind) * 65536 + this.code(status))
-    this.choiceList.push(list)
-    return META_FIRST_ENTRY_ROW + this.keys.length - 1
-  }
-
-  *[Symbol.iterator](): Iterator<ReviewMetaEntry> {
-    for (let i = 0; i < this.keys.length; i++) {
-      const ks = this.kindStatus[i]!
-      yield {
-        kind: this.codeValues[Math.floor(ks / 65536)] as ReviewKind,
-        reviewKey: this.keys[i]!,
-        status: this.codeValues[ks % 65536]!,
-        choices: this.lists[this.choiceList[i]!]!
-      }
-    }
-  }
-}
-
 /**
  * Consecutive unit rows whose drop-downs have the same number of choices. Their `_meta` rows
  * follow the sheet rows one for one, so one validation with a row-relative reference
@@ -673,11 +627,10 @@ const internLabel = (labels: Map<string, string>, label: string): string => {
   return label
 }
 
-const writeUnits = async (wb: Writer, ctx: CellContext, rows: Rows<UnitReviewRow>, meta: MetaCollector) => {
+const writeUnits = async (wb: Writer, ctx: CellContext, rows: Rows<UnitReviewRow>, meta: ReviewMetaEntries) => {
   const l = ctx.labels
   const c = l.unitColumns
   const DECISION = 11
-  const seen = new Set<string>()
   const labels = new Map<string, string>()
   let run: ValidationRun | undefined
   const closeRun = (ws: ExcelJS.Worksheet): void => {
@@ -717,9 +670,9 @@ const writeUnits = async (wb: Writer, ctx: CellContext, rows: Rows<UnitReviewRow
     ],
     items: rows,
     toRows: (r, rowNumber, ws) => {
-      requireReviewKey(l.sheets.units, r.reviewKey, seen)
+      requireReviewKey(l.sheets.units, r.reviewKey)
       const choices = r.candidates.map((k) => internLabel(labels, candidateLabel(k.code, k.name.normalize("NFC"))))
-      const metaRow = meta.add("unit", r.reviewKey, r.status, choices)
+      const metaRow = addMetaEntry(meta, l.sheets.units, "unit", r.reviewKey, r.status, choices)
       const continues = run !== undefined && run.choices === choices.length && run.lastRow === rowNumber - 1 &&
         metaRow - rowNumber === run.metaRow - run.firstRow
       if (continues) run!.lastRow = rowNumber
@@ -761,11 +714,10 @@ const writeUnits = async (wb: Writer, ctx: CellContext, rows: Rows<UnitReviewRow
   return count
 }
 
-const writeDuplicates = async (wb: Writer, ctx: CellContext, rows: Rows<DuplicatePairRow>, meta: MetaCollector) => {
+const writeDuplicates = async (wb: Writer, ctx: CellContext, rows: Rows<DuplicatePairRow>, meta: ReviewMetaEntries) => {
   const l = ctx.labels
   const c = l.duplicateColumns
   const DECISION = 10
-  const seen = new Set<string>()
   const { count } = await writeTable(wb, {
     name: l.sheets.duplicates,
     columns: [
@@ -783,8 +735,8 @@ const writeDuplicates = async (wb: Writer, ctx: CellContext, rows: Rows<Duplicat
     ],
     items: rows,
     toRows: (pair) => {
-      requireReviewKey(l.sheets.duplicates, pair.reviewKey, seen)
-      meta.add("duplicate", pair.reviewKey, "", [])
+      requireReviewKey(l.sheets.duplicates, pair.reviewKey)
+      addMetaEntry(meta, l.sheets.duplicates, "duplicate", pair.reviewKey, "", [])
       const recordType = plainCell(translate(l.recordTypes, pair.recordType))
       const decision = pair.decision === undefined || pair.decision === null ? null : l.decisions[pair.decision]
       const base = (field: Cell, a: Cell, b: Cell, level: Cell, weight: Cell, decisionCell: Cell): ReadonlyArray<Cell> => [
@@ -930,12 +882,11 @@ const pageImageCell = (ctx: CellContext, path: string | null): Cell => {
   return { text, hyperlink: path }
 }
 
-const writeOcr = async (wb: Writer, ctx: CellContext, rows: Rows<OcrReviewRow>, meta: MetaCollector) => {
+const writeOcr = async (wb: Writer, ctx: CellContext, rows: Rows<OcrReviewRow>, meta: ReviewMetaEntries) => {
   const l = ctx.labels
   const c = l.ocrColumns
   const DECISION = 9
   const CONFIDENCE = 7
-  const seen = new Set<string>()
   const { count } = await writeTable(wb, {
     name: l.sheets.ocr,
     columns: [
@@ -953,8 +904,8 @@ const writeOcr = async (wb: Writer, ctx: CellContext, rows: Rows<OcrReviewRow>, 
     ],
     items: rows,
     toRows: (r) => {
-      requireReviewKey(l.sheets.ocr, r.reviewKey, seen)
-      meta.add("ocr", r.reviewKey, r.field === null ? "unlinked" : "field", [])
+      requireReviewKey(l.sheets.ocr, r.reviewKey)
+      addMetaEntry(meta, l.sheets.ocr, "ocr", r.reviewKey, r.field === null ? "unlinked" : "field", [])
       return [
         {
           cells: [
@@ -1060,7 +1011,7 @@ export const writeReconciliationWorkbook = async (
   wb.created = generatedAt
   wb.modified = generatedAt
 
-  const metaEntries = new MetaCollector()
+  const metaEntries = new ReviewMetaEntries()
   const summary = await writeSummary(wb, ctx, input.header, input.summary, generatedAt, lang)
   const rejects = await writeRejects(wb, ctx, input.rejects)
   const units = await writeUnits(wb, ctx, input.units, metaEntries)

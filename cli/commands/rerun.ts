@@ -5,6 +5,7 @@ import { pipelines } from "../lazy-pipelines.ts"
 import { makeProgressSink } from "../progress-display.ts"
 import { jobFileArgument, logFormatFlag, maskFlag, optionValue, targetFlag } from "../shared-flags.ts"
 import { failWhen, usageError } from "../exit-status.ts"
+import { limitHeapGrowth } from "../heap-growth.ts"
 
 export const rerunCommand = Command.make(
   "rerun",
@@ -36,6 +37,7 @@ export const rerunCommand = Command.make(
         }))
         if (exists === undefined) return yield* new BatchNotFound({ batchId })
       }
+      limitHeapGrowth()
       const progress = makeProgressSink(flags.logFormat)
       const result = yield* runJob(job, {
         progress,

@@ -5,12 +5,14 @@ import { makeProgressSink } from "../progress-display.ts"
 import { pipelines } from "../lazy-pipelines.ts"
 import { jobFileArgument, logFormatFlag, maskFlag, optionValue, targetFlag } from "../shared-flags.ts"
 import { failWhen } from "../exit-status.ts"
+import { limitHeapGrowth } from "../heap-growth.ts"
 
 export const runCommand = Command.make(
   "run",
   { job: jobFileArgument, target: targetFlag, logFormat: logFormatFlag, mask: maskFlag },
   (flags) =>
     Effect.gen(function*() {
+      limitHeapGrowth()
       const { loadJob } = yield* pipelines.jobConfig
       const { runJob } = yield* pipelines.runJob
       const job = yield* loadJob(flags.job, { target: optionValue(flags.target) })

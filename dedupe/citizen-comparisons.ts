@@ -218,10 +218,13 @@ function addressJaccard(lists: IntLists, a: number, b: number): number {
   return inter / (la + lb - inter)
 }
 
-/** Residence: commune code (after remapping to the new units) and the address words. */
+/**
+ * Residence: commune code (after remapping to the new units; for a record without one, the
+ * commune its address names, commune-from-address.ts) and the address words.
+ */
 export function residenceLevel(t: T, a: number, b: number): number {
-  const ca = t.commune[a]!
-  const cb = t.commune[b]!
+  const ca = t.residenceCommune[a]!
+  const cb = t.residenceCommune[b]!
   const hasCommune = ca >= 0 && cb >= 0
   const sameCommune = hasCommune && ca === cb
   const off = t.addressTokens.offsets
@@ -395,9 +398,9 @@ export const citizenComparisons: readonly Comparison<T>[] = [
   {
     name: "residence",
     levels: [
-      { label: "same commune, similar address" },
+      { label: "same commune (its code, or read from the address), similar address" },
       { label: "similar address (Jaccard >= 0.6)" },
-      { label: "same commune" },
+      { label: "same commune (its code, or read from the address)" },
       { label: "some address words shared (Jaccard >= 0.3)" },
       { label: "same commune or address words, another hamlet / house number" },
       { label: "different" }

@@ -135,7 +135,7 @@ export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSe
         name: "birth year + surname + given name + commune",
         deactivates: ["birth_date", "surname", "given_name", "residence"],
         train: false,
-        key: (t, i) => blockKey(year(t, i), t.givenFolded[i]!, t.surnameFolded[i]!, t.commune[i]!)
+        key: (t, i) => blockKey(year(t, i), t.givenFolded[i]!, t.surnameFolded[i]!, t.residenceCommune[i]!)
       },
       {
         kind: "key",
@@ -150,7 +150,7 @@ export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSe
         name: "full name + commune",
         deactivates: ["surname", "given_name", "middle_name", "residence"],
         train: false,
-        key: (t, i) => blockKey(t.fullNameFolded[i]!, t.commune[i]!)
+        key: (t, i) => blockKey(t.fullNameFolded[i]!, t.residenceCommune[i]!)
       },
       {
         // Missing birth date and no commune: the same full name and hometown.
@@ -166,7 +166,7 @@ export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSe
         name: "birth date + commune",
         deactivates: ["birth_date", "residence"],
         train: false,
-        key: (t, i) => blockKey(fullDate(t, i), t.commune[i]!)
+        key: (t, i) => blockKey(fullDate(t, i), t.residenceCommune[i]!)
       },
       {
         kind: "key",

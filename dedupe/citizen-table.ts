@@ -9,6 +9,7 @@ import { packedBirthDate, type CitizenRecord } from "./citizen-record.ts"
 import { Interner } from "./linkage-settings.ts"
 import { nameTokens, splitNameTokens } from "./person-name.ts"
 import { GrowableFloat64, GrowableInt32 } from "./growable-columns.ts"
+import { communeOrAddressCommune } from "./commune-from-address.ts"
 
 /** Row index by record id. */
 export interface RecordIndex {
@@ -134,6 +135,12 @@ export interface CitizenTable {
   readonly codes: Interner
   readonly hometown: Int32Array
   readonly commune: Int32Array
+  /**
+   * The commune to compare and block on: `commune`, or for a record without one the code its
+   * address names, or a place key (>= codes.size) for a commune named in addresses but never
+   * next to a code (commune-from-address.ts). Golden records use `commune` only.
+   */
+  readonly residenceCommune: Int32Array
   /** Phone digits as the number "1" + digits (keeps leading zeros; -1 none). See phoneText. */
   readonly phone: Float64Array
   /** Cleaned address (display) in `addresses`, and its folded significant tokens (sorted, distinct). */
@@ -483,6 +490,8 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
     const givenFolded = col.givenFolded.take()
     const middle = col.middle.take()
     const middleFolded = col.middleFolded.take()
+    const commune = col.commune.take()
+    const address = col.address.take()
     return {
       size,
       recordIds,
@@ -517,10 +526,11 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
       cccdPrefix: col.cccdPrefix.take(),
       codes,
       hometown: col.hometown.take(),
-      commune: col.commune.take(),
+      commune,
+      residenceCommune: communeOrAddressCommune(size, commune, address, addresses, codes.size).commune,
       phone: col.phone.take(),
       addresses,
-      address: col.address.take(),
+      address,
       addressTokens: { offsets: addrOffsets.take(), values: addrValues.take() },
       addressNumbers: addrNumbers.take(),
       fatherName: col.father.take(),

@@ -203,6 +203,7 @@ export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSe
     ],
     deterministicRecall: options.deterministicRecall ?? 0.7,
     measureDeterministicRecall: true,
+    uWithoutMatches: true,
     priorM: CITIZEN_PRIOR_M,
     exclusions: [
       {

@@ -17,6 +17,7 @@ import {
   modelParameters,
   nonNullShare,
   uFromCounts,
+  uWithoutMatches,
   weightTable,
   type FellegiSunterModel,
   type LevelSample,
@@ -477,7 +478,7 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
   const clampPrior = (p: number) => Math.min(Math.max(p, 1 / Math.max(pairsTotal, 2)), 0.5)
   let prior = clampPrior(pairsTotal > 0 ? deterministic / recall / pairsTotal : 0)
   let priorLog2Odds = Math.log2(prior / (1 - prior))
-  const parameters = modelParameters(comps, m, u, estimated)
+  const parameters = modelParameters(comps, m, settings.uWithoutMatches === true ? uWithoutMatches(comps, uSample, m, prior, estimated) : u, estimated)
 
   // Pass 2: score. With a measured recall the prior may still rise, so pairs a little below
   // the keep threshold are held until it is known.

@@ -4,7 +4,7 @@
  * accent folding) and interned, so comparing two records is mostly comparing integers.
  */
 import { foldKey, hasDiacritics } from "../text/vietnamese.ts"
-import { cleanCitizenIds, isConsistentCccd, validateCccd } from "./citizen-id.ts"
+import { birthYearOfCccdPrefix, cleanCitizenIds, isConsistentCccd, validateCccd } from "./citizen-id.ts"
 import { packedBirthDate, type CitizenRecord } from "./citizen-record.ts"
 import { Interner } from "./linkage-settings.ts"
 import { nameTokens, splitNameTokens } from "./person-name.ts"
@@ -120,6 +120,12 @@ export interface CitizenTable {
   readonly middleFoldedFrequency: Float64Array
   /** Birth date: year 0 = unknown; month/day 0 = year only. */
   readonly birthYear: Int16Array
+  /**
+   * The birth year to compare and block on: `birthYear`, or for a record without a birth date
+   * the year its valid CCCD encodes (digits 4–6: century and year), as a year-only date.
+   * Golden records use `birthYear` only.
+   */
+  readonly comparedBirthYear: Int16Array
   readonly birthMonth: Uint8Array
   readonly birthDay: Uint8Array
   /** 0 unknown, 1 male, 2 female. */
@@ -491,6 +497,9 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
     const middle = col.middle.take()
     const middleFolded = col.middleFolded.take()
     const commune = col.commune.take()
+    const birthYear = Int16Array.from(col.year.take())
+    const cccdValid = Uint8Array.from(col.cccdValid.take())
+    const cccdPrefix = col.cccdPrefix.take()
     const address = col.address.take()
     return {
       size,
@@ -516,14 +525,15 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
       givenFoldedFrequency: frequencies(givenFolded, folded.size),
       middleFrequency: frequencies(middle, words.size),
       middleFoldedFrequency: frequencies(middleFolded, folded.size),
-      birthYear: Int16Array.from(col.year.take()),
+      birthYear,
+      comparedBirthYear: birthYearOrCccdYear(birthYear, cccdValid, cccdPrefix),
       birthMonth: Uint8Array.from(col.month.take()),
       birthDay: Uint8Array.from(col.day.take()),
       gender: Uint8Array.from(col.gender.take()),
       cccd: col.cccd.take(),
       cmnd: col.cmnd.take(),
-      cccdValid: Uint8Array.from(col.cccdValid.take()),
-      cccdPrefix: col.cccdPrefix.take(),
+      cccdValid,
+      cccdPrefix,
       codes,
       hometown: col.hometown.take(),
       commune,
@@ -546,4 +556,11 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
     }
   }
   return { add, finish }
+}
+
+/** Per record, its birth year, or for a record with none the year of its valid CCCD (0: neither). */
+function birthYearOrCccdYear(birthYear: Int16Array, cccdValid: Uint8Array, cccdPrefix: Int32Array): Int16Array {
+  const out = Int16Array.from(birthYear)
+  for (let i = 0; i < out.length; i++) if (out[i] === 0 && cccdValid[i] === 1 && cccdPrefix[i]! >= 0) out[i] = birthYearOfCccdPrefix(cccdPrefix[i]!)
+  return out
 }

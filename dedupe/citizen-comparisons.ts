@@ -414,9 +414,9 @@ export const citizenComparisons: readonly Comparison<T>[] = [
   {
     name: "residence",
     levels: [
-      { label: "same commune (its code, or read from the address), similar address" },
+      { label: "same commune (code or read from address), similar address" },
       { label: "similar address (Jaccard >= 0.6)" },
-      { label: "same commune (its code, or read from the address)" },
+      { label: "same commune (code or read from address)" },
       { label: "some address words shared (Jaccard >= 0.3)" },
       { label: "same commune or address words, another hamlet / house number" },
       { label: "different" }
@@ -444,7 +444,7 @@ export const citizenComparisons: readonly Comparison<T>[] = [
   },
   {
     name: "cccd_birth_year",
-    levels: [{ label: "same year (a record without a birth date: the year its CCCD encodes)" }, { label: "different year" }],
+    levels: [{ label: "same year (one record has only its CCCD's year)" }, { label: "different year" }],
     compare: cccdBirthYearLevel
   }
 ]

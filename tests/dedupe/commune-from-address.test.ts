@@ -61,7 +61,7 @@ describe("commune read from the address", () => {
     ])
     const residence = citizenComparisons.find((c) => c.name === "residence")!
     const level = residence.compare(t, t.indexOf.get("x")!, t.indexOf.get("y")!)
-    expect(residence.levels[level - 1]!.label).toBe("same commune (its code, or read from the address)")
+    expect(residence.levels[level - 1]!.label).toBe("same commune (code or read from address)")
   })
 
   it("without any commune codes, records naming one commune share a place; a name two districts share needs the district", () => {

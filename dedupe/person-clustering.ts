@@ -347,7 +347,7 @@ export function competingCandidates(
     if (certain(a, b)) continue
     // Odds of the pair against "neither" plus every rival, relative to 2^w (no overflow).
     let rest = Math.pow(2, -w)
-    const found: Rival[] = []
+    let found: Rival[] | undefined
     for (const [r, other] of [[a, b], [b, a]] as const) {
       for (let k = start[r]!; k < start[r + 1]!; k++) {
         const q = edge[k]!
@@ -357,10 +357,10 @@ export function competingCandidates(
         const c = pairs.a[q] === r ? pairs.b[q]! : pairs.a[q]!
         if (c === other || !conflict(other, c)) continue
         rest += Math.pow(2, wq - w)
-        found.push({ other, rival: c, weight: wq })
+        ;(found ??= []).push({ other, rival: c, weight: wq })
       }
     }
-    if (found.length > 0 && -Math.log2(rest) < autoMergeWeight) out.set(p, found)
+    if (found !== undefined && -Math.log2(rest) < autoMergeWeight) out.set(p, found)
   }
   return out
 }

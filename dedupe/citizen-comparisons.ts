@@ -139,6 +139,21 @@ export function birthDateLevel(t: T, a: number, b: number): number {
   return ya === yb ? 5 : 6
 }
 
+/**
+ * The birth year a record without a birth date carries in its CCCD (digits 4–6), against the
+ * other record's birth year (or its CCCD's): 1 the same, 2 another. Missing (0) when both
+ * records have a birth date (birth_date compares them) or either has no year at all. Its own
+ * comparison, not a birth_date level: a year read from an ID number errs differently from a
+ * written date, and keeping it apart leaves the birth_date levels' m as the dates make them.
+ */
+export function cccdBirthYearLevel(t: T, a: number, b: number): number {
+  if (t.birthYear[a]! > 0 && t.birthYear[b]! > 0) return 0
+  const ya = t.comparedBirthYear[a]!
+  const yb = t.comparedBirthYear[b]!
+  if (ya === 0 || yb === 0) return 0
+  return ya === yb ? 1 : 2
+}
+
 export function genderLevel(t: T, a: number, b: number): number {
   const ga = t.gender[a]!
   const gb = t.gender[b]!
@@ -218,10 +233,13 @@ function addressJaccard(lists: IntLists, a: number, b: number): number {
   return inter / (la + lb - inter)
 }
 
-/** Residence: commune code (after remapping to the new units) and the address words. */
+/**
+ * Residence: commune code (after remapping to the new units; for a record without one, the
+ * commune its address names, commune-from-address.ts) and the address words.
+ */
 export function residenceLevel(t: T, a: number, b: number): number {
-  const ca = t.commune[a]!
-  const cb = t.commune[b]!
+  const ca = t.residenceCommune[a]!
+  const cb = t.residenceCommune[b]!
   const hasCommune = ca >= 0 && cb >= 0
   const sameCommune = hasCommune && ca === cb
   const off = t.addressTokens.offsets
@@ -301,8 +319,8 @@ export function namedAsParentLevel(t: T, a: number, b: number): number {
   // A parent is a generation older: records born within a few years of each other cannot be
   // parent and child (a son named after his father, one record naming the father and the
   // other naming no parent, is the son twice).
-  const ya = t.birthYear[a]!
-  const yb = t.birthYear[b]!
+  const ya = t.comparedBirthYear[a]!
+  const yb = t.comparedBirthYear[b]!
   if (ya > 0 && yb > 0 && ya - yb < MIN_PARENT_AGE && yb - ya < MIN_PARENT_AGE) return 2
   // b is a's parent when a names b's name as its parent and b does not name that same parent
   // (two records of a son named after his father both name the father).
@@ -328,6 +346,7 @@ export function citizenLevels(t: T, a: number, b: number, out: Uint8Array, o: nu
   out[o + 9] = parentsFromLevels(fatherLevel(t, a, b), motherLevel(t, a, b))
   out[o + 10] = exactLevel(t.phone, a, b)
   out[o + 11] = namedAsParentLevel(t, a, b)
+  out[o + 12] = cccdBirthYearLevel(t, a, b)
 }
 
 const NAME_LEVELS = [
@@ -395,9 +414,9 @@ export const citizenComparisons: readonly Comparison<T>[] = [
   {
     name: "residence",
     levels: [
-      { label: "same commune, similar address" },
+      { label: "same commune (code or read from address), similar address" },
       { label: "similar address (Jaccard >= 0.6)" },
-      { label: "same commune" },
+      { label: "same commune (code or read from address)" },
       { label: "some address words shared (Jaccard >= 0.3)" },
       { label: "same commune or address words, another hamlet / house number" },
       { label: "different" }
@@ -422,5 +441,10 @@ export const citizenComparisons: readonly Comparison<T>[] = [
     agreementFirst: false,
     levels: [{ label: "one record names the other as its father or mother" }, { label: "no" }],
     compare: namedAsParentLevel
+  },
+  {
+    name: "cccd_birth_year",
+    levels: [{ label: "same year (one record has only its CCCD's year)" }, { label: "different year" }],
+    compare: cccdBirthYearLevel
   }
 ]

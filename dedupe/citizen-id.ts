@@ -117,6 +117,15 @@ const NO_ISSUES: readonly CccdIssue[] = []
  * possible (known province, 1900s/2000s century digit) and agrees with the birth year and
  * gender given (0 / undefined = unknown).
  */
+/**
+ * The birth year a CCCD encodes, from its first six digits as a number (province, century and
+ * gender digit, two year digits): century digit 0/1 is 1900–1999, 2/3 is 2000–2099.
+ */
+export function birthYearOfCccdPrefix(prefix: number): number {
+  const centuryGender = Math.floor(prefix / 100) % 10
+  return 1900 + Math.floor(centuryGender / 2) * 100 + (prefix % 100)
+}
+
 export function isConsistentCccd(cccd: string, birthYear: number, gender: "M" | "F" | undefined): boolean {
   if (cccd.length !== 12) return false
   for (let k = 0; k < 12; k++) {

@@ -39,7 +39,7 @@ function nameSortOrder(t: T): Int32Array {
   const idx: number[] = []
   for (let i = 0; i < t.size; i++) if (t.fullNameFolded[i]! >= 0) idx.push(i)
   // Order records by (rank, birth year) with two stable counting sorts.
-  const byYear = countingSort(Int32Array.from(idx), (i) => t.birthYear[i]!, 2200)
+  const byYear = countingSort(Int32Array.from(idx), (i) => t.comparedBirthYear[i]!, 2200)
   return countingSort(byYear, (i) => rankOfCode[t.fullNameFolded[i]!]!, rank + 1)
 }
 
@@ -55,7 +55,7 @@ function countingSort(items: Int32Array, key: (i: number) => number, range: numb
 
 export const citizenComparisonNames = [
   "surname", "middle_name", "given_name", "birth_date", "gender", "cccd", "cmnd", "hometown", "residence",
-  "parents", "phone", "named_as_parent"
+  "parents", "phone", "named_as_parent", "cccd_birth_year"
 ] as const
 
 /**
@@ -77,7 +77,8 @@ export const CITIZEN_PRIOR_M: Readonly<Record<string, readonly number[]>> = {
   residence: [0.3, 0.3, 0.3, 0.05, 0.02, 0.03],
   parents: [0.6, 0.3, 0.04, 0.02, 0.02, 0.02],
   phone: [0.97, 0.03],
-  named_as_parent: [0.005, 0.995]
+  named_as_parent: [0.005, 0.995],
+  cccd_birth_year: [0.97, 0.03]
 }
 
 export interface CitizenSettingsOptions {
@@ -89,7 +90,7 @@ export interface CitizenSettingsOptions {
 
 export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSettings<T> {
   const fullDate = (t: T, i: number) => (t.birthMonth[i]! > 0 ? dateKey(t, i) : -1)
-  const year = (t: T, i: number) => (t.birthYear[i]! > 0 ? t.birthYear[i]! : -1)
+  const year = (t: T, i: number) => (t.comparedBirthYear[i]! > 0 ? t.comparedBirthYear[i]! : -1)
   const sortedName: SortedNeighbourhoodRule<T> = {
     kind: "sorted-neighbourhood",
     name: "sorted neighbourhood: folded token-sorted name",
@@ -135,7 +136,7 @@ export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSe
         name: "birth year + surname + given name + commune",
         deactivates: ["birth_date", "surname", "given_name", "residence"],
         train: false,
-        key: (t, i) => blockKey(year(t, i), t.givenFolded[i]!, t.surnameFolded[i]!, t.commune[i]!)
+        key: (t, i) => blockKey(year(t, i), t.givenFolded[i]!, t.surnameFolded[i]!, t.residenceCommune[i]!)
       },
       {
         kind: "key",
@@ -150,7 +151,7 @@ export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSe
         name: "full name + commune",
         deactivates: ["surname", "given_name", "middle_name", "residence"],
         train: false,
-        key: (t, i) => blockKey(t.fullNameFolded[i]!, t.commune[i]!)
+        key: (t, i) => blockKey(t.fullNameFolded[i]!, t.residenceCommune[i]!)
       },
       {
         // Missing birth date and no commune: the same full name and hometown.
@@ -166,7 +167,7 @@ export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSe
         name: "birth date + commune",
         deactivates: ["birth_date", "residence"],
         train: false,
-        key: (t, i) => blockKey(fullDate(t, i), t.commune[i]!)
+        key: (t, i) => blockKey(fullDate(t, i), t.residenceCommune[i]!)
       },
       {
         kind: "key",
@@ -203,6 +204,7 @@ export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSe
     ],
     deterministicRecall: options.deterministicRecall ?? 0.7,
     measureDeterministicRecall: true,
+    uWithoutMatches: true,
     priorM: CITIZEN_PRIOR_M,
     exclusions: [
       {

@@ -4,11 +4,12 @@
  * accent folding) and interned, so comparing two records is mostly comparing integers.
  */
 import { foldKey, hasDiacritics } from "../text/vietnamese.ts"
-import { cleanCitizenIds, isConsistentCccd, validateCccd } from "./citizen-id.ts"
+import { birthYearOfCccdPrefix, cleanCitizenIds, isConsistentCccd, validateCccd } from "./citizen-id.ts"
 import { packedBirthDate, type CitizenRecord } from "./citizen-record.ts"
 import { Interner } from "./linkage-settings.ts"
 import { nameTokens, splitNameTokens } from "./person-name.ts"
 import { GrowableFloat64, GrowableInt32 } from "./growable-columns.ts"
+import { communeOrAddressCommune } from "./commune-from-address.ts"
 
 /** Row index by record id. */
 export interface RecordIndex {
@@ -119,6 +120,12 @@ export interface CitizenTable {
   readonly middleFoldedFrequency: Float64Array
   /** Birth date: year 0 = unknown; month/day 0 = year only. */
   readonly birthYear: Int16Array
+  /**
+   * The birth year to compare and block on: `birthYear`, or for a record without a birth date
+   * the year its valid CCCD encodes (digits 4–6: century and year), as a year-only date.
+   * Golden records use `birthYear` only.
+   */
+  readonly comparedBirthYear: Int16Array
   readonly birthMonth: Uint8Array
   readonly birthDay: Uint8Array
   /** 0 unknown, 1 male, 2 female. */
@@ -134,6 +141,12 @@ export interface CitizenTable {
   readonly codes: Interner
   readonly hometown: Int32Array
   readonly commune: Int32Array
+  /**
+   * The commune to compare and block on: `commune`, or for a record without one the code its
+   * address names, or a place key (>= codes.size) for a commune named in addresses but never
+   * next to a code (commune-from-address.ts). Golden records use `commune` only.
+   */
+  readonly residenceCommune: Int32Array
   /** Phone digits as the number "1" + digits (keeps leading zeros; -1 none). See phoneText. */
   readonly phone: Float64Array
   /** Cleaned address (display) in `addresses`, and its folded significant tokens (sorted, distinct). */
@@ -483,6 +496,11 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
     const givenFolded = col.givenFolded.take()
     const middle = col.middle.take()
     const middleFolded = col.middleFolded.take()
+    const commune = col.commune.take()
+    const birthYear = Int16Array.from(col.year.take())
+    const cccdValid = Uint8Array.from(col.cccdValid.take())
+    const cccdPrefix = col.cccdPrefix.take()
+    const address = col.address.take()
     return {
       size,
       recordIds,
@@ -507,20 +525,22 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
       givenFoldedFrequency: frequencies(givenFolded, folded.size),
       middleFrequency: frequencies(middle, words.size),
       middleFoldedFrequency: frequencies(middleFolded, folded.size),
-      birthYear: Int16Array.from(col.year.take()),
+      birthYear,
+      comparedBirthYear: birthYearOrCccdYear(birthYear, cccdValid, cccdPrefix),
       birthMonth: Uint8Array.from(col.month.take()),
       birthDay: Uint8Array.from(col.day.take()),
       gender: Uint8Array.from(col.gender.take()),
       cccd: col.cccd.take(),
       cmnd: col.cmnd.take(),
-      cccdValid: Uint8Array.from(col.cccdValid.take()),
-      cccdPrefix: col.cccdPrefix.take(),
+      cccdValid,
+      cccdPrefix,
       codes,
       hometown: col.hometown.take(),
-      commune: col.commune.take(),
+      commune,
+      residenceCommune: communeOrAddressCommune(size, commune, address, addresses, codes.size).commune,
       phone: col.phone.take(),
       addresses,
-      address: col.address.take(),
+      address,
       addressTokens: { offsets: addrOffsets.take(), values: addrValues.take() },
       addressNumbers: addrNumbers.take(),
       fatherName: col.father.take(),
@@ -536,4 +556,11 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
     }
   }
   return { add, finish }
+}
+
+/** Per record, its birth year, or for a record with none the year of its valid CCCD (0: neither). */
+function birthYearOrCccdYear(birthYear: Int16Array, cccdValid: Uint8Array, cccdPrefix: Int32Array): Int16Array {
+  const out = Int16Array.from(birthYear)
+  for (let i = 0; i < out.length; i++) if (out[i] === 0 && cccdValid[i] === 1 && cccdPrefix[i]! >= 0) out[i] = birthYearOfCccdPrefix(cccdPrefix[i]!)
+  return out
 }

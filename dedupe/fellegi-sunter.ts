@@ -90,6 +90,36 @@ export function uFromCounts<T>(comparisons: readonly Comparison<T>[], sample: Le
   })
 }
 
+/**
+ * u with the matches taken out of the random pairs. Random pairs are non-matches only nearly:
+ * a share `matchShare` (the prior) of them are matches, which fall on the agreeing levels with
+ * probabilities m. For a level almost no two different people reach (the same ID number, the
+ * same full birth date) those few matches are a large part of what the sample finds there, and
+ * u taken as is makes the level count for too little. Here the expected matches' counts
+ * (matchShare * pairs * m) are subtracted before u is normalised; a level left with no pairs
+ * keeps the half pair of pseudo-count.
+ */
+export function uWithoutMatches<T>(comparisons: readonly Comparison<T>[], sample: LevelSample, m: readonly Float64Array[], matchShare: number, estimated: readonly boolean[]): Float64Array[] {
+  const C = comparisons.length
+  const raw = uFromCounts(comparisons, sample)
+  return comparisons.map((cmp, c) => {
+    if (!estimated[c] || !(matchShare > 0)) return raw[c]!
+    const L = cmp.levels.length
+    const counts = new Float64Array(L + 1)
+    for (let p = 0; p < sample.count; p++) counts[sample.levels[p * C + c]!]!++
+    let total = 0
+    for (let l = 1; l <= L; l++) total += counts[l]!
+    const u = new Float64Array(L + 1)
+    let sum = 0
+    for (let l = 1; l <= L; l++) {
+      u[l] = Math.max(counts[l]! - matchShare * total * m[c]![l]!, 0) + 0.5
+      sum += u[l]!
+    }
+    for (let l = 1; l <= L; l++) u[l]! /= sum
+    return u
+  })
+}
+
 /** Starting m: most mass on the strongest level, a little on the else level. */
 export function initialM<T>(comparisons: readonly Comparison<T>[]): Float64Array[] {
   return comparisons.map((cmp) => {

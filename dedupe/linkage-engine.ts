@@ -17,6 +17,7 @@ import {
   modelParameters,
   nonNullShare,
   uFromCounts,
+  uWithoutMatches,
   weightTable,
   type FellegiSunterModel,
   type LevelSample,
@@ -70,6 +71,13 @@ export interface PairScorer<T> {
   contradicts(table: T, a: number, b: number): boolean
   /** True when a comparison of `contradictionUnlessExact` is at its strongest level (the same ID number). */
   sharesIdentifier(table: T, a: number, b: number): boolean
+  /**
+   * The comparisons that make `contradicts` true, as a bit mask (bit c: comparison c is at a
+   * contradicting level or an exclusion rule on it holds); 0 when the pair does not contradict.
+   */
+  contradictingComparisons(table: T, a: number, b: number): number
+  /** The level of one comparison for the pair (0: a value is missing). */
+  level(table: T, a: number, b: number, comparison: number): number
 }
 
 /** Default m below which a disagreeing level is a contradiction (see PairScorer.contradicts). */
@@ -143,6 +151,24 @@ export function compileScorer<T>(
       for (const u of sparing) if (scratch[u] === 1) return false
       for (let c = 0; c < C; c++) if (contradiction[c * stride + scratch[c]!] === 1) return true
       return false
+    },
+    contradictingComparisons(table, a, b) {
+      fill(table, a, b, scratch, 0)
+      let mask = 0
+      for (let e = 0; e < exclusions.length; e++) {
+        const rule = exclusions[e]!
+        if (scratch[rule.c] !== rule.level) continue
+        let spared = false
+        for (const u of rule.unless) if (scratch[u] === 1) spared = true
+        if (!spared) mask |= 1 << rule.c
+      }
+      if (mask !== 0) return mask
+      for (const u of sparing) if (scratch[u] === 1) return 0
+      for (let c = 0; c < C; c++) if (contradiction[c * stride + scratch[c]!] === 1) mask |= 1 << c
+      return mask
+    },
+    level(table, a, b, comparison) {
+      return comps[comparison]!.compare(table, a, b)
     },
     sharesIdentifier(table, a, b) {
       if (sparing.length === 0) return false
@@ -477,7 +503,7 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
   const clampPrior = (p: number) => Math.min(Math.max(p, 1 / Math.max(pairsTotal, 2)), 0.5)
   let prior = clampPrior(pairsTotal > 0 ? deterministic / recall / pairsTotal : 0)
   let priorLog2Odds = Math.log2(prior / (1 - prior))
-  const parameters = modelParameters(comps, m, u, estimated)
+  const parameters = modelParameters(comps, m, settings.uWithoutMatches === true ? uWithoutMatches(comps, uSample, m, prior, estimated) : u, estimated)
 
   // Pass 2: score. With a measured recall the prior may still rise, so pairs a little below
   // the keep threshold are held until it is known.

@@ -117,6 +117,11 @@ export interface LinkageSettings<T> {
    * one). Default false.
    */
   readonly measureDeterministicRecall?: boolean
+  /**
+   * Take the expected matches out of the random pairs u is counted on (fellegi-sunter.ts,
+   * uWithoutMatches), with the prior from the deterministic rules as their share. Default false.
+   */
+  readonly uWithoutMatches?: boolean
   readonly identity?: IdentityConstraint<T>
   readonly exclusions?: readonly ExclusionRule[]
   /**

@@ -45,8 +45,18 @@ export interface ClusteringInput {
    * which inflates their score; the contradicting field is what tells them apart.
    */
   readonly pairConflict?: (a: number, b: number) => boolean
-  /** Auto-merge pairs (by pair index) that go to review because of a rival candidate (competingCandidates). */
-  readonly rivals?: ReadonlyMap<number, IndexPair>
+  /** Auto-merge pairs (by pair index) that go to review because of rival candidates (competingCandidates). */
+  readonly rivals?: ReadonlyMap<number, Rivals>
+  /**
+   * When given with `agrees`: a conflict between two records (`crossConflict`) that the
+   * clusters themselves explain is not one. `conflictFields` gives the comparisons the pair
+   * contradicts on (bit mask); the conflict is explained when, for each of them, another
+   * record of one side's cluster agrees exactly with the other side (`agrees`): one person's
+   * records already disagree on that field (a year typed wrong on one record whose CCCD it
+   * shares with the others), so a third record disagreeing with the typo is no other person.
+   */
+  readonly conflictFields?: (a: number, b: number) => number
+  readonly agrees?: (a: number, b: number, comparison: number) => boolean
   /** Cross pairs checked per merge at most (default 2,500); larger merges go to review. */
   readonly maxCrossPairs?: number
 }
@@ -150,6 +160,25 @@ export function clusterPersons(input: ClusteringInput): Clustering {
   const compatible = input.identity?.compatible
   const crossConflict = input.crossConflict
   const maxCross = input.maxCrossPairs ?? 2500
+  const conflictFields = input.conflictFields
+  const agrees = input.agrees
+  /** True when another record of i's cluster agrees exactly with j on comparison c, or of j's with i. */
+  const agreedElsewhere = (i: number, j: number, c: number): boolean => {
+    for (const [own, other] of [[i, j], [j, i]] as const) {
+      for (let k = next[own]!; k !== own; k = next[k]!) if (agrees!(k, other, c)) return true
+    }
+    return false
+  }
+  /** A conflict between i and j (crossConflict) that the clusters do not explain (see ClusteringInput.conflictFields). */
+  const conflicting = (i: number, j: number): boolean => {
+    if (!crossConflict!(i, j)) return false
+    if (conflictFields === undefined || agrees === undefined) return true
+    if (members[find(i)] === 1 && members[find(j)] === 1) return true
+    let mask = conflictFields(i, j)
+    if (mask === 0) return true
+    for (let c = 0; mask !== 0; c++, mask >>>= 1) if ((mask & 1) === 1 && !agreedElsewhere(i, j, c)) return true
+    return false
+  }
   /** True when some pair across the two clusters (other than a–b) is more likely two people. */
   const chainConflict = (x: number, y: number, a: number, b: number): IndexPair | undefined => {
     if (crossConflict === undefined) return undefined
@@ -159,7 +188,7 @@ export function clusterPersons(input: ClusteringInput): Clustering {
     do {
       let j = y
       do {
-        if (!((i === a && j === b) || (i === b && j === a)) && crossConflict(i, j)) return { a: i, b: j }
+        if (!((i === a && j === b) || (i === b && j === a)) && conflicting(i, j)) return { a: i, b: j }
         j = next[j]!
       } while (j !== y)
       i = next[i]!
@@ -186,9 +215,24 @@ export function clusterPersons(input: ClusteringInput): Clustering {
       }
       const r = rival?.get(p)
       if (r !== undefined) {
-        refusedForRival++
-        review.push({ a, b, weight: w, reason: "rival_candidate", conflict: r })
-        continue
+        // The rivals the clusters built so far still leave: a rival record already in the same
+        // person as the record it conflicts with, or whose conflict the clusters explain, is none.
+        let rest = Math.pow(2, -w)
+        let strongest: IndexPair | undefined
+        let strongestW = -Infinity
+        for (const v of r) {
+          if (find(v.rival) === find(v.other)) continue
+          rest += Math.pow(2, v.weight - w)
+          if (v.weight > strongestW) {
+            strongestW = v.weight
+            strongest = { a: v.other, b: v.rival }
+          }
+        }
+        if (strongest !== undefined && -Math.log2(rest) < thresholds.autoMergeWeight) {
+          refusedForRival++
+          review.push({ a, b, weight: w, reason: "rival_candidate", conflict: strongest })
+          continue
+        }
       }
       if (pairConflict !== undefined && pairConflict(a, b)) {
         refusedForContradiction++
@@ -261,16 +305,26 @@ const RIVAL_MARGIN = 8
  * scores each candidate as if the other did not exist. Here the odds of an auto-merge pair a–b
  * are divided by 1 + the odds of every rival: a record paired with a (or with b) that
  * conflicts with b (with a). Pairs whose divided odds fall below the auto-merge threshold go to
- * review; the result maps such a pair's index to the rival pair behind it (b and the rival).
- * Pairs `certain` holds for (the same ID number) are left alone.
+ * review; the result maps such a pair's index to its rivals. Pairs `certain` holds for (the
+ * same ID number) are left alone. Clustering looks at them again when it reaches the pair: a
+ * rival that has joined the person it conflicts with by then is none.
  */
+/** One rival of an auto-merge pair: `rival` fits one record of the pair, with `weight`, and conflicts with the other, `other`. */
+export interface Rival {
+  readonly other: number
+  readonly rival: number
+  readonly weight: number
+}
+/** The rivals of one auto-merge pair. */
+export type Rivals = readonly Rival[]
+
 export function competingCandidates(
   size: number,
   pairs: ScoredPairs,
   autoMergeWeight: number,
   conflict: (a: number, b: number) => boolean,
   certain: (a: number, b: number) => boolean
-): Map<number, IndexPair> {
+): Map<number, Rivals> {
   // Kept pairs per record (both directions), as offsets into one array of pair indices.
   const start = new Int32Array(size + 1)
   for (let p = 0; p < pairs.count; p++) {
@@ -284,7 +338,7 @@ export function competingCandidates(
     edge[fill[pairs.a[p]!]!++] = p
     edge[fill[pairs.b[p]!]!++] = p
   }
-  const out = new Map<number, IndexPair>()
+  const out = new Map<number, Rivals>()
   for (let p = 0; p < pairs.count; p++) {
     const w = pairs.weight[p]!
     if (w < autoMergeWeight) continue
@@ -293,8 +347,7 @@ export function competingCandidates(
     if (certain(a, b)) continue
     // Odds of the pair against "neither" plus every rival, relative to 2^w (no overflow).
     let rest = Math.pow(2, -w)
-    let strongest: IndexPair | undefined
-    let strongestW = -Infinity
+    let found: Rival[] | undefined
     for (const [r, other] of [[a, b], [b, a]] as const) {
       for (let k = start[r]!; k < start[r + 1]!; k++) {
         const q = edge[k]!
@@ -304,13 +357,10 @@ export function competingCandidates(
         const c = pairs.a[q] === r ? pairs.b[q]! : pairs.a[q]!
         if (c === other || !conflict(other, c)) continue
         rest += Math.pow(2, wq - w)
-        if (wq > strongestW) {
-          strongestW = wq
-          strongest = { a: other, b: c }
-        }
+        ;(found ??= []).push({ other, rival: c, weight: wq })
       }
     }
-    if (strongest !== undefined && -Math.log2(rest) < autoMergeWeight) out.set(p, strongest)
+    if (found !== undefined && -Math.log2(rest) < autoMergeWeight) out.set(p, found)
   }
   return out
 }

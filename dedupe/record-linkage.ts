@@ -52,6 +52,8 @@ export function linkAndCluster<T>(
     rivals,
     ...(settings.reviewContradictingPairs === true ? { pairConflict: (a: number, b: number) => scorer.contradicts(table, a, b) } : {}),
     crossConflict,
+    conflictFields: (a: number, b: number) => scorer.contradictingComparisons(table, a, b),
+    agrees: (a: number, b: number, c: number) => scorer.level(table, a, b, c) === 1,
     pairs: run.pairs,
     thresholds,
     ...(identity !== undefined

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { birthDateLevel, citizenComparisons, givenLevel, surnameLevel } from "../../dedupe/citizen-comparisons.ts"
+import { birthDateLevel, cccdBirthYearLevel, citizenComparisons, givenLevel, namedAsParentLevel, surnameLevel } from "../../dedupe/citizen-comparisons.ts"
 import type { CitizenRecord } from "../../dedupe/citizen-record.ts"
 import { buildCitizenTable } from "../../dedupe/citizen-table.ts"
 
@@ -44,6 +44,36 @@ describe("citizen comparisons", () => {
     expect(birthDateLevel(t, 0, 4)).toBe(4)
     expect(birthDateLevel(t, 0, 5)).toBe(5)
     expect(birthDateLevel(t, 0, 6)).toBe(6)
+  })
+  it("a record without a birth date is compared on the year its CCCD encodes, apart from the written dates", () => {
+    const t = buildCitizenTable([
+      rec("1", { cccd: "033189123456" }),
+      rec("2", { birthDate: "1989-05-02" }),
+      rec("3", { birthDate: "1990" }),
+      rec("4", { birthDate: "1989-05-02", cccd: "033189123456" }),
+      rec("5", { cccd: "034190654321" }),
+      rec("6", { cccd: "033289123456" }),
+      rec("7", {})
+    ])
+    expect(t.comparedBirthYear[0]).toBe(1989)
+    expect(t.birthYear[0]).toBe(0)
+    expect(t.comparedBirthYear[5]).toBe(2089)
+    expect(cccdBirthYearLevel(t, 0, 1)).toBe(1)
+    expect(cccdBirthYearLevel(t, 0, 2)).toBe(2)
+    expect(cccdBirthYearLevel(t, 0, 4)).toBe(2)
+    // Two written dates, or no year on one side: birth_date's business, or nothing.
+    expect(cccdBirthYearLevel(t, 1, 3)).toBe(0)
+    expect(cccdBirthYearLevel(t, 0, 6)).toBe(0)
+    expect(birthDateLevel(t, 0, 1)).toBe(0)
+  })
+  it("the year a CCCD encodes tells a son named after his father, who has no birth date on record, from the father", () => {
+    const t = buildCitizenTable([
+      rec("son", { fullName: "Nguyễn Văn Dũng", birthDate: "1990-09-16", fatherName: "Nguyễn Văn Dũng" }),
+      rec("again", { fullName: "Nguyễn Văn Dũng", cccd: "034090881882" }),
+      rec("father", { fullName: "Nguyễn Văn Dũng", cccd: "034063881882" })
+    ])
+    expect(namedAsParentLevel(t, 0, 1)).toBe(2)
+    expect(namedAsParentLevel(t, 0, 2)).toBe(1)
   })
   it("IDs: exact after cleaning, one digit, adjacent swap", () => {
     expect(level("cccd", { cccd: "033190012345" }, { cccd: "33190012345" }).level).toBe(1)

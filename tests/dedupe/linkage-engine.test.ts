@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import { febrlSettings, parseFebrlCsv, prepareFebrlTable } from "../../dedupe/febrl-settings.ts"
-import { ModelCollapsed } from "../../dedupe/fellegi-sunter.ts"
+import { ModelCollapsed, uFromCounts, uWithoutMatches } from "../../dedupe/fellegi-sunter.ts"
 import { runLinkage } from "../../dedupe/linkage-engine.ts"
 import { blockKey, type LinkageSettings } from "../../dedupe/linkage-settings.ts"
 import { linkAndCluster } from "../../dedupe/record-linkage.ts"
@@ -56,5 +56,30 @@ describe("generic engine", () => {
     } catch (e) {
       expect((e as ModelCollapsed).message).toMatch(/Model refused/)
     }
+  })
+})
+
+describe("u without the matches among the random pairs", () => {
+  const comparisons = [{ name: "id", levels: [{ label: "exact" }, { label: "different" }], compare: () => 0 }]
+  // 100,000 random pairs, 30 of them at "exact": with a prior of 2e-4, about 19 (2e-4 * 100,000 * m 0.95) are matches.
+  const levels = new Uint8Array(100_000).fill(2)
+  levels.fill(1, 0, 30)
+  const sample = { levels, count: 100_000 }
+  const m = [Float64Array.from([0, 0.95, 0.05])]
+
+  it("takes the expected matches out of the agreeing level, so it counts for more", () => {
+    const raw = uFromCounts(comparisons, sample)[0]!
+    const corrected = uWithoutMatches(comparisons, sample, m, 2e-4, [true])[0]!
+    expect(raw[1]).toBeCloseTo(30.5 / 100_001, 8)
+    expect(corrected[1]).toBeCloseTo((30 - 19 + 0.5) / (100_000 - 20 + 1), 7)
+    expect(corrected[1]! + corrected[2]!).toBeCloseTo(1, 10)
+  })
+
+  it("keeps half a pair when the matches explain every pair found, and leaves unestimated m alone", () => {
+    // 1e-3 * 100,000 * 0.95 = 95 expected at "exact", more than the 30 found: half a pair left.
+    const u = uWithoutMatches(comparisons, sample, m, 1e-3, [true])[0]!
+    expect(u[1]).toBeGreaterThan(0)
+    expect(u[1]).toBeCloseTo(0.5 / (0.5 + (99_970 - 5) + 0.5), 9)
+    expect(uWithoutMatches(comparisons, sample, m, 1e-3, [false])[0]).toEqual(uFromCounts(comparisons, sample)[0])
   })
 })

@@ -1,0 +1,217 @@
+/**
+ * The residence commune of records that have an address but no commune code, read from the
+ * address text: "Thôn 3, xã Bình Hồng, huyện Mỹ Hào, tỉnh Hưng Yên" names its commune. One
+ * register keeps the commune code and no address, another the address and no code; compared
+ * as they are, the two records of one person share nothing about where the person lives.
+ *
+ * Which code a commune name stands for is learnt from the input itself: the records that hold
+ * both a code and an address vote for the pair (commune name, code), also with the district
+ * and province named next to it. A record's code is read only when the name, with as much of
+ * its district and province as the address gives, is unambiguous in those votes: at least
+ * `MIN_VOTES` records wrote that name next to a code and `MIN_SHARE` of them the same code. A
+ * name that two communes share (Tân An in two districts) and an address that names no
+ * district stay unread. A commune name that no record wrote next to a code (an input without
+ * the optional commune column) is a place of its own: the records naming it compare and block
+ * as one commune. Source values are left alone (golden records show only codes the sources
+ * gave); what is read here is only used to compare and block.
+ */
+import { tokenizeAddress, typeWordBefore } from "../mappings/admin-units/address-tokens.ts"
+import type { Interner } from "./linkage-settings.ts"
+
+/** Records that must have written a name next to a code before the name is read as that code. */
+export const MIN_VOTES = 2
+/** Share of those records that must agree on the code. */
+export const MIN_SHARE = 0.9
+
+/** The units an address names, as folded names ("" when the address does not name one). */
+export interface NamedUnits {
+  readonly commune: string
+  readonly district: string
+  readonly province: string
+}
+
+/** What one comma-separated part of an address names: a unit level and its folded name. */
+interface NamedPart {
+  /** "commune", "district", "province", "city" (thành phố: a province or a district), or "" (a hamlet, a street). */
+  readonly level: string
+  readonly name: string
+}
+
+const NOTHING: NamedPart = { level: "", name: "" }
+/** Parts repeat across addresses ("xã Bình Hồng" in every address of the commune): parsed once. */
+const partCache = new Map<string, NamedPart>()
+const PART_CACHE_LIMIT = 100_000
+
+function namedPart(part: string): NamedPart {
+  let p = partCache.get(part)
+  if (p !== undefined) return p
+  p = NOTHING
+  const tokens = tokenizeAddress(part)
+  const n = tokens.folded.length
+  // The type word opens the part: one or two tokens ("xa", "thi tran").
+  for (const len of [2, 1]) {
+    if (len >= n) continue
+    const type = typeWordBefore(tokens, len)
+    if (type === undefined || type.folded.length !== len) continue
+    const name = tokens.folded.slice(len).join(" ")
+    p = { level: type.type === "thanh pho" ? "city" : type.levels[0]!, name }
+    break
+  }
+  if (partCache.size >= PART_CACHE_LIMIT) partCache.clear()
+  partCache.set(part, p)
+  return p
+}
+
+/**
+ * The commune, district and province an address names by their type words (xã / phường /
+ * thị trấn, huyện / quận / thị xã, tỉnh / thành phố, and their abbreviations), each opening a
+ * comma-separated part. Parts without a type word (the hamlet, a street) are skipped.
+ */
+export function namedUnits(address: string): NamedUnits {
+  let commune = ""
+  let district = ""
+  let province = ""
+  for (const part of address.split(PART_BREAK)) {
+    const { level, name } = namedPart(part)
+    if (level === "commune" && commune === "") commune = name
+    else if (level === "district" && district === "") district = name
+    else if (level === "province" && province === "") province = name
+    // Thành phố is a province or a district: after a district it is the province.
+    else if (level === "city") {
+      if (district !== "" && province === "") province = name
+      else if (district === "") district = name
+    }
+  }
+  return { commune, district, province }
+}
+
+const PART_BREAK = /[,;|\n\r]/
+
+/** Districts and provinces each commune name is written with anywhere in the input. */
+interface NameScope {
+  districts: Set<string>
+  provinces: Set<string>
+}
+
+/**
+ * The lookup keys of an address's units, most specific first. A part the name needs to be told
+ * apart (the name is written with two districts, or two provinces, somewhere in the input) is
+ * in every key: "xã Tân An, huyện Hưng Hà" never falls back to "Tân An" alone when another Tân
+ * An exists. No keys when the address lacks such a part.
+ */
+function keysOf(u: NamedUnits, scope: NameScope): string[] {
+  const c = u.commune
+  const needDistrict = scope.districts.size > 1
+  const needProvince = scope.provinces.size > 1
+  if ((needDistrict && u.district === "") || (needProvince && u.province === "")) return []
+  const keys: string[] = []
+  if (u.district !== "" && u.province !== "") keys.push(`${c}|${u.district}|${u.province}`)
+  if (u.district !== "" && !needProvince) keys.push(`${c}|${u.district}|`)
+  if (u.province !== "" && !needDistrict) keys.push(`${c}||${u.province}`)
+  if (!needDistrict && !needProvince) keys.push(`${c}||`)
+  return keys
+}
+
+export interface ResidenceCommunes {
+  /** Per record: its own commune code, the code read from its address, a place key (>= `codeCount`), or -1. */
+  readonly commune: Int32Array
+  /** Records whose code was read from the address. */
+  readonly read: number
+  /** Records given a place key: their commune name never appears next to a code. */
+  readonly named: number
+}
+
+/**
+ * Per record, its commune code, or the code read from its address (see the header), or -1.
+ * `commune[i]` and the result are codes of one interner holding `codeCount` codes; `address[i]`
+ * indexes `addresses.values` (-1: no address). A commune name no record ever wrote next to a
+ * code (an input without commune codes, the CLI's default columns) gets a place key of its own,
+ * numbered from `codeCount` up: records naming that commune compare and block as one place.
+ */
+export function communeOrAddressCommune(size: number, commune: Int32Array, address: Int32Array, addresses: Interner, codeCount: number): ResidenceCommunes {
+  const out = Int32Array.from(commune)
+  let needed = false
+  for (let i = 0; i < size; i++)
+    if (commune[i]! < 0 && address[i]! >= 0) {
+      needed = true
+      break
+    }
+  if (!needed) return { commune: out, read: 0, named: 0 }
+  // Units per distinct address, parsed once; where each commune name is written.
+  const unitsOf: (NamedUnits | null)[] = new Array(addresses.size)
+  const scopes = new Map<string, NameScope>()
+  for (let a = 0; a < addresses.size; a++) {
+    const u = namedUnits(addresses.values[a]!)
+    if (u.commune === "") {
+      unitsOf[a] = null
+      continue
+    }
+    unitsOf[a] = u
+    let scope = scopes.get(u.commune)
+    if (scope === undefined) scopes.set(u.commune, (scope = { districts: new Set(), provinces: new Set() }))
+    if (u.district !== "") scope.districts.add(u.district)
+    if (u.province !== "") scope.provinces.add(u.province)
+  }
+  const keysOfAddress = (a: number): string[] => {
+    const u = unitsOf[a]
+    return u === null || u === undefined ? [] : keysOf(u, scopes.get(u.commune)!)
+  }
+  // Votes: key -> (code -> records).
+  const votes = new Map<string, Map<number, number>>()
+  for (let i = 0; i < size; i++) {
+    const c = commune[i]!
+    const a = address[i]!
+    if (c < 0 || a < 0) continue
+    for (const key of keysOfAddress(a)) {
+      let m = votes.get(key)
+      if (m === undefined) votes.set(key, (m = new Map()))
+      m.set(c, (m.get(c) ?? 0) + 1)
+    }
+  }
+  // The code each address reads as (-1: none), decided once per distinct address.
+  const placeKeys = new Map<string, number>()
+  const readOf = new Int32Array(addresses.size).fill(-2)
+  let read = 0
+  let named = 0
+  for (let i = 0; i < size; i++) {
+    const a = address[i]!
+    if (commune[i]! >= 0 || a < 0) continue
+    let r = readOf[a]!
+    if (r === -2) {
+      r = -1
+      const keys = keysOfAddress(a)
+      let voted = false
+      for (const key of keys) {
+        const m = votes.get(key)
+        if (m === undefined) continue
+        // The most specific key anyone voted for decides: a wider key is only more ambiguous.
+        voted = true
+        let total = 0
+        let best = -1
+        let bestVotes = 0
+        for (const [code, v] of m) {
+          total += v
+          if (v > bestVotes) {
+            best = code
+            bestVotes = v
+          }
+        }
+        if (bestVotes >= MIN_VOTES && bestVotes >= MIN_SHARE * total) r = best
+        break
+      }
+      if (!voted && keys.length > 0) {
+        // Never written next to a code: a place of its own, under its widest key.
+        const key = keys.at(-1)!
+        let k = placeKeys.get(key)
+        if (k === undefined) placeKeys.set(key, (k = codeCount + placeKeys.size))
+        r = k
+      }
+      readOf[a] = r
+    }
+    if (r < 0) continue
+    out[i] = r
+    if (r < codeCount) read++
+    else named++
+  }
+  return { commune: out, read, named }
+}

@@ -6,8 +6,8 @@
  * It is fed one record at a time straight into the dedupe column table (`citizenTableBuilder`:
  * interned, integer-coded columns), so the population never exists as an array of objects here.
  */
-import { type CitizenTableBuilder, citizenTableBuilder } from "../dedupe/citizen-table.ts"
-import { deduplicateTable, ModelCollapsed } from "../dedupe/deduplicate.ts"
+import { type CitizenTable, type CitizenTableBuilder, citizenTableBuilder } from "../dedupe/citizen-table.ts"
+import { deduplicateTableColumns, ModelCollapsed, personMasterRecord, type PersonAssignments } from "../dedupe/deduplicate.ts"
 import type { CitizenRecord } from "../dedupe/citizen-record.ts"
 import type { MasterRecord } from "../dedupe/golden-record.ts"
 import type { CitizenForMatching, GoldenRecord, MatchOutcome, ReviewPair, StreamingCitizenMatcher } from "./deduplicate-citizens.ts"
@@ -48,27 +48,14 @@ export const probabilisticMatcher = (options: { readonly targetPrecision?: numbe
       finish: (): MatchOutcome => {
         const table = builder!.finish()
         builder = undefined // its growable columns are copies of the table's: let them go
-        const result = deduplicateTable(table, {
+        const result = deduplicateTableColumns(table, {
           decisions,
           ...(options.targetPrecision === undefined ? {} : { targetPrecision: options.targetPrecision })
         })
-        // The outcome keeps typed arrays and the masters (no closure here may capture the table or
-        // the result, or they would live as long as the outcome).
-        const n = table.size
-        const cluster = new Int32Array(n).fill(-1)
-        for (let p = 0; p < result.masters.length; p++) {
-          for (const id of result.masters[p]!.memberRecordIds) cluster[table.indexOf.get(id)!] = p
-        }
-        const status = new Uint8Array(n)
-        const score = new Float64Array(n)
-        for (let i = 0; i < n; i++) {
-          const a = result.assignments[i]!
-          status[i] = STATUS[a.status]
-          score[i] = a.score
-        }
-        // A copy the stage empties as it takes each golden record (the stage keeps only the
-        // values masters need, not dedupe's master objects with their member lists).
-        const masters: (MasterRecord | undefined)[] = result.masters.slice()
+        // The crosswalk's columns are the outcome's (its statuses use the same codes); the table
+        // is kept only until the last golden record is taken, then let go. No closure here may
+        // capture the table or the result, or they would live as long as the outcome.
+        const { crosswalk } = result
         const reviewPairs: ReviewPair[] = result.reviewPairs.map((p) => ({
           recordIdA: p.recordIdA,
           recordIdB: p.recordIdB,
@@ -77,16 +64,12 @@ export const probabilisticMatcher = (options: { readonly targetPrecision?: numbe
           breakdown: p.fields.map((f) => ({ field: f.comparison, level: f.label, weight: Number((f.weight + f.termFrequencyAdjustment).toFixed(3)) }))
         }))
         return {
-          size: n,
-          cluster,
-          persons: masters.length,
-          status,
-          score,
-          golden: (p) => {
-            const m = masters[p]
-            masters[p] = undefined
-            return m === undefined ? undefined : toGolden(m)
-          },
+          size: crosswalk.size,
+          cluster: crosswalk.person,
+          persons: crosswalk.persons,
+          status: crosswalk.status,
+          score: crosswalk.score,
+          golden: goldenOneByOne(table, crosswalk),
           reviewPairs,
           summary: {
             method: "fellegi-sunter",
@@ -100,6 +83,17 @@ export const probabilisticMatcher = (options: { readonly targetPrecision?: numbe
     }
   }
 })
+
+/** Golden records built as they are taken, in person order; the table goes with the last one. */
+const goldenOneByOne = (table: CitizenTable, crosswalk: PersonAssignments): MatchOutcome["golden"] => {
+  let held: { table: CitizenTable; crosswalk: PersonAssignments } | undefined = { table, crosswalk }
+  return (p) => {
+    if (held === undefined || p >= held.crosswalk.persons) return undefined
+    const m = personMasterRecord(held.table, held.crosswalk, p)
+    if (p === held.crosswalk.persons - 1) held = undefined
+    return toGolden(m)
+  }
+}
 
 /**
  * The conservative matcher: records sharing a normalised CCCD are one person, nothing else

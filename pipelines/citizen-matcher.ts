@@ -10,6 +10,7 @@ import { type CitizenTable, type CitizenTableBuilder, citizenTableBuilder } from
 import { deduplicateTableColumns, ModelCollapsed, personMasterRecord, type PersonAssignments } from "../dedupe/deduplicate.ts"
 import type { CitizenRecord } from "../dedupe/citizen-record.ts"
 import type { MasterRecord } from "../dedupe/golden-record.ts"
+import { releaseMemory } from "./release-memory.ts"
 import type { CitizenForMatching, GoldenRecord, MatchOutcome, ReviewPair, StreamingCitizenMatcher } from "./deduplicate-citizens.ts"
 
 const toCitizenRecord = (r: CitizenForMatching): CitizenRecord => ({
@@ -48,6 +49,9 @@ export const probabilisticMatcher = (options: { readonly targetPrecision?: numbe
       finish: (): MatchOutcome => {
         const table = builder!.finish()
         builder = undefined // its growable columns are copies of the table's: let them go
+        // ...now: the builder's columns and caches and the rows read so far are garbage that V8
+        // would otherwise collect only well into blocking, on top of its arrays.
+        releaseMemory()
         const result = deduplicateTableColumns(table, {
           decisions,
           ...(options.targetPrecision === undefined ? {} : { targetPrecision: options.targetPrecision })

@@ -9,75 +9,9 @@ import { packedBirthDate, type CitizenRecord } from "./citizen-record.ts"
 import { Interner } from "./linkage-settings.ts"
 import { nameTokens, splitNameTokens } from "./person-name.ts"
 import { GrowableFloat64, GrowableInt32 } from "./growable-columns.ts"
+import { RecordIds, type RecordIndex } from "./record-ids.ts"
 
-/** Row index by record id. */
-export interface RecordIndex {
-  get(recordId: string): number | undefined
-  readonly size: number
-}
-
-/**
- * Record id -> row index as an open-addressing table over the ids already kept in row order:
- * two typed arrays instead of a Map of a million entries (no rehashed backing store in the
- * heap for the collector to trace and copy).
- */
-class RecordIdIndex implements RecordIndex {
-  private slots = new Int32Array(1 << 12).fill(-1)
-  private hashes = new Int32Array(1 << 12)
-  size = 0
-  private readonly ids: readonly string[]
-  constructor(ids: readonly string[]) {
-    this.ids = ids
-  }
-  private static hash(s: string): number {
-    let h = 0x811c9dc5 ^ s.length
-    for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193)
-    h ^= h >>> 15
-    return Math.imul(h, 0x85ebca6b) ^ (h >>> 13)
-  }
-  get(recordId: string): number | undefined {
-    const h = RecordIdIndex.hash(recordId)
-    const mask = this.slots.length - 1
-    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const row = this.slots[slot]!
-      if (row < 0) return undefined
-      if (this.hashes[slot] === h && this.ids[row] === recordId) return row
-    }
-  }
-  /** Adds ids[row]; false when that id is already in. */
-  add(row: number): boolean {
-    const id = this.ids[row]!
-    if (this.size * 2 >= this.slots.length) this.grow()
-    const h = RecordIdIndex.hash(id)
-    const mask = this.slots.length - 1
-    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const r = this.slots[slot]!
-      if (r < 0) {
-        this.slots[slot] = row
-        this.hashes[slot] = h
-        this.size++
-        return true
-      }
-      if (this.hashes[slot] === h && this.ids[r] === id) return false
-    }
-  }
-  private grow(): void {
-    const oldSlots = this.slots
-    const oldHashes = this.hashes
-    this.slots = new Int32Array(oldSlots.length * 2).fill(-1)
-    this.hashes = new Int32Array(oldSlots.length * 2)
-    const mask = this.slots.length - 1
-    for (let k = 0; k < oldSlots.length; k++) {
-      const row = oldSlots[k]!
-      if (row < 0) continue
-      const h = oldHashes[k]!
-      let slot = h & mask
-      while (this.slots[slot]! >= 0) slot = (slot + 1) & mask
-      this.slots[slot] = row
-      this.hashes[slot] = h
-    }
-  }
-}
+export type { RecordIndex }
 
 /** A list of integer lists in two arrays (offsets, values). */
 export interface IntLists {
@@ -87,10 +21,13 @@ export interface IntLists {
 
 export interface CitizenTable {
   readonly size: number
-  readonly recordIds: readonly string[]
-  /** recordId -> row index. */
+  /** Record id of each row (`recordIds.id(i)`), and the row of an id. */
+  readonly recordIds: RecordIds
+  /** recordId -> row index (the same as recordIds). */
   readonly indexOf: RecordIndex
-  readonly sources: readonly string[]
+  /** Source of each row: sourceNames[source[i]]. */
+  readonly source: Int32Array
+  readonly sourceNames: readonly string[]
   /** Display-form names and name parts (NFC, canonical tones, capitalised words). */
   readonly words: Interner
   /** Accent-folded lowercase forms. */
@@ -262,9 +199,8 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
   const codes = new Interner()
   const addresses = new Interner()
   const addressWords = new Interner()
-  const recordIds: string[] = []
-  const sources: string[] = []
-  const seen = new RecordIdIndex(recordIds)
+  const recordIds = new RecordIds(cap)
+  const sourceCodes = new GrowableInt32(cap)
   const dateCache = new Map<string, number>()
   const notes = new Map<number, string[]>()
   const col = {
@@ -282,7 +218,8 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
   const addrValues = new GrowableInt32(4096)
   const updated = new GrowableFloat64(cap)
   // A handful of source names, one string each (not one per record).
-  const sourceNames = new Map<string, string>()
+  const sourceCode = new Map<string, number>()
+  const sourceNames: string[] = []
   tokOffsets.push(0)
   addrOffsets.push(0)
   const addrNumbers = new GrowableInt32()
@@ -349,18 +286,14 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
 
   let i = 0
   const add = (rec: CitizenRecord): void => {
-    const recordId = detached(rec.recordId)
-    recordIds.push(recordId)
-    if (!seen.add(i)) {
-      recordIds.pop()
-      throw new DuplicateRecordId(recordId)
-    }
-    let source = sourceNames.get(rec.source)
+    if (!recordIds.add(rec.recordId, detached)) throw new DuplicateRecordId(rec.recordId)
+    let source = sourceCode.get(rec.source)
     if (source === undefined) {
-      source = detached(rec.source)
-      sourceNames.set(source, source)
+      source = sourceNames.length
+      sourceNames.push(detached(rec.source))
+      sourceCode.set(sourceNames[source]!, source)
     }
-    sources.push(source)
+    sourceCodes.push(source)
     let recNotes: string[] | undefined
     const n = parseName(rec.fullName)
     col.fullName.push(nv(nm.full, n))
@@ -475,7 +408,8 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
     rawNames.clear()
     foldWord.clear()
     dateCache.clear()
-    sourceNames.clear()
+    sourceCode.clear()
+    recordIds.trim()
     addressTokensOf.length = 0
     const surname = col.surname.take()
     const given = col.given.take()
@@ -486,8 +420,9 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
     return {
       size,
       recordIds,
-      indexOf: seen,
-      sources,
+      indexOf: recordIds,
+      source: sourceCodes.take(),
+      sourceNames,
       words,
       folded,
       fullName: col.fullName.take(),

@@ -167,8 +167,8 @@ export function deduplicateTableColumns(table: CitizenTable, options: DedupeOpti
   // Persons (numbered by first record), their members, and the record each master id derives
   // from (its smallest record id); the golden records are built by the caller when needed.
   const { cluster, clusterSize } = clustering
-  const persons = groupByPerson(cluster, table.recordIds)
-  const masterIdOf = (record: number): string => masterIdOfSmallest(table.recordIds[persons.smallestRecord[persons.person[record]!]!]!)
+  const persons = groupByPerson(cluster, (x, y) => table.recordIds.less(x, y))
+  const masterIdOf = (record: number): string => masterIdOfSmallest(table.recordIds.id(persons.smallestRecord[persons.person[record]!]!))
   const tMasterIds = Math.round(performance.now() - t1)
 
   const reviewWeight = new Float32Array(n).fill(-Infinity)
@@ -177,14 +177,14 @@ export function deduplicateTableColumns(table: CitizenTable, options: DedupeOpti
     if (r.weight > reviewWeight[r.b]!) reviewWeight[r.b] = r.weight
     const e = explainPair(table, n, settings, run.model, run.priorLog2Odds, r.a, r.b)
     return {
-      recordIdA: table.recordIds[r.a]!,
-      recordIdB: table.recordIds[r.b]!,
+      recordIdA: table.recordIds.id(r.a),
+      recordIdB: table.recordIds.id(r.b),
       masterIdA: masterIdOf(r.a),
       masterIdB: masterIdOf(r.b),
       score: probabilityOf(r.weight),
       matchWeight: r.weight,
       reason: r.reason,
-      ...(r.conflict !== undefined ? { conflict: { recordIdA: table.recordIds[r.conflict.a]!, recordIdB: table.recordIds[r.conflict.b]! } } : {}),
+      ...(r.conflict !== undefined ? { conflict: { recordIdA: table.recordIds.id(r.conflict.a), recordIdB: table.recordIds.id(r.conflict.b) } } : {}),
       fields: e.fields
     }
   })
@@ -213,8 +213,8 @@ export function deduplicateTableColumns(table: CitizenTable, options: DedupeOpti
     const band: RecordPairExplanation["band"] =
       e.matchWeight >= thresholds.autoMergeWeight ? "auto_merge" : e.matchWeight >= thresholds.reviewWeight ? "review" : "distinct"
     return {
-      recordIdA: table.recordIds[a]!,
-      recordIdB: table.recordIds[b]!,
+      recordIdA: table.recordIds.id(a),
+      recordIdB: table.recordIds.id(b),
       probability: e.probability,
       matchWeight: e.matchWeight,
       priorWeight: e.priorWeight,
@@ -256,11 +256,11 @@ function withRecordObjects(table: CitizenTable, columns: DedupeColumns): DedupeR
   const t0 = performance.now()
   const { crosswalk, ...rest } = columns
   const masterIds = new Array<string>(crosswalk.persons)
-  for (let p = 0; p < crosswalk.persons; p++) masterIds[p] = masterIdOfSmallest(table.recordIds[crosswalk.smallestRecord[p]!]!)
+  for (let p = 0; p < crosswalk.persons; p++) masterIds[p] = masterIdOfSmallest(table.recordIds.id(crosswalk.smallestRecord[p]!))
   const assignments: Assignment[] = new Array(crosswalk.size)
   for (let i = 0; i < crosswalk.size; i++)
     assignments[i] = {
-      recordId: table.recordIds[i]!,
+      recordId: table.recordIds.id(i),
       masterId: masterIds[crosswalk.person[i]!]!,
       status: ASSIGNMENT_STATUS[crosswalk.status[i]!]!,
       score: crosswalk.score[i]!

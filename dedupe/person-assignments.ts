@@ -34,11 +34,11 @@ export interface PersonAssignments {
 /**
  * Numbers the clusters (cluster id per record: any number in 0 … size-1 shared by a cluster's
  * records) as persons in order of their first record, and lists their members.
- * `recordIds` picks each person's smallest record id.
+ * `less(x, y)` (record x's id sorts before record y's) picks each person's smallest record id.
  */
 export function groupByPerson(
   cluster: Int32Array,
-  recordIds: readonly string[]
+  less: (x: number, y: number) => boolean
 ): Pick<PersonAssignments, "size" | "persons" | "person" | "memberStart" | "members" | "smallestRecord"> {
   const n = cluster.length
   // Person number by cluster id, given when its first record is met.
@@ -62,14 +62,7 @@ export function groupByPerson(
     const s = memberStart[p]!
     const e = memberStart[p + 1]!
     let best = members[s]!
-    let smallest = recordIds[best]!
-    for (let k = s + 1; k < e; k++) {
-      const id = recordIds[members[k]!]!
-      if (id < smallest) {
-        smallest = id
-        best = members[k]!
-      }
-    }
+    for (let k = s + 1; k < e; k++) if (less(members[k]!, best)) best = members[k]!
     smallestRecord[p] = best
   }
   return { size: n, persons, person, memberStart, members, smallestRecord }

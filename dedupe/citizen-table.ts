@@ -8,7 +8,7 @@ import { cleanCitizenIds, isConsistentCccd, validateCccd } from "./citizen-id.ts
 import { packedBirthDate, type CitizenRecord } from "./citizen-record.ts"
 import { Interner } from "./linkage-settings.ts"
 import { nameTokens, splitNameTokens } from "./person-name.ts"
-import { GrowableFloat64, GrowableInt32 } from "./growable-columns.ts"
+import { GrowableFloat64, GrowableInt16, GrowableInt32, GrowableUint8 } from "./growable-columns.ts"
 import { RecordIds, type RecordIndex } from "./record-ids.ts"
 
 export type { RecordIndex }
@@ -91,8 +91,8 @@ export interface CitizenTable {
   readonly motherFolded: Int32Array
   readonly motherGivenFolded: Int32Array
   readonly motherSurnameFolded: Int32Array
-  /** updatedAt as epoch ms (NaN unknown). */
-  readonly updatedAt: Float64Array
+  /** updatedAt as epoch ms (NaN unknown); undefined when no record has one. */
+  readonly updatedAt: Float64Array | undefined
   /** Cleaning notes per record (only records that have any). */
   readonly notes: ReadonlyMap<number, readonly string[]>
 }
@@ -206,8 +206,8 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
   const col = {
     fullName: new GrowableInt32(cap), fullNameFolded: new GrowableInt32(cap), surname: new GrowableInt32(cap), surnameFolded: new GrowableInt32(cap),
     middle: new GrowableInt32(cap), middleFolded: new GrowableInt32(cap), given: new GrowableInt32(cap), givenFolded: new GrowableInt32(cap),
-    middleInitial: new GrowableInt32(cap), nameDia: new GrowableInt32(cap), year: new GrowableInt32(cap), month: new GrowableInt32(cap), day: new GrowableInt32(cap),
-    gender: new GrowableInt32(cap), cccd: new GrowableFloat64(cap), cmnd: new GrowableFloat64(cap), cccdValid: new GrowableInt32(cap), cccdPrefix: new GrowableInt32(cap),
+    middleInitial: new GrowableInt32(cap), nameDia: new GrowableUint8(cap), year: new GrowableInt16(cap), month: new GrowableUint8(cap), day: new GrowableUint8(cap),
+    gender: new GrowableUint8(cap), cccd: new GrowableFloat64(cap), cmnd: new GrowableFloat64(cap), cccdValid: new GrowableUint8(cap), cccdPrefix: new GrowableInt32(cap),
     hometown: new GrowableInt32(cap), commune: new GrowableInt32(cap), phone: new GrowableFloat64(cap), address: new GrowableInt32(cap),
     father: new GrowableInt32(cap), fatherF: new GrowableInt32(cap), fatherG: new GrowableInt32(cap), fatherS: new GrowableInt32(cap),
     mother: new GrowableInt32(cap), motherF: new GrowableInt32(cap), motherG: new GrowableInt32(cap), motherS: new GrowableInt32(cap)
@@ -216,7 +216,8 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
   const tokValues = new GrowableInt32(4096)
   const addrOffsets = new GrowableInt32(cap + 1)
   const addrValues = new GrowableInt32(4096)
-  const updated = new GrowableFloat64(cap)
+  // Allocated with the first record that has an updatedAt (the pipeline's records have none).
+  let updated: GrowableFloat64 | undefined
   // A handful of source names, one string each (not one per record).
   const sourceCode = new Map<string, number>()
   const sourceNames: string[] = []
@@ -397,7 +398,13 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
     col.motherF.push(nv(nm.fullF, m))
     col.motherG.push(nv(nm.givF, m))
     col.motherS.push(nv(nm.surF, m))
-    updated.push(rec.updatedAt !== undefined && rec.updatedAt !== "" ? Date.parse(rec.updatedAt) : NaN)
+    if (rec.updatedAt !== undefined && rec.updatedAt !== "") {
+      if (updated === undefined) {
+        updated = new GrowableFloat64(cap)
+        for (let k = 0; k < i; k++) updated.push(NaN)
+      }
+      updated.push(Date.parse(rec.updatedAt))
+    } else updated?.push(NaN)
     if (recNotes !== undefined) notes.set(i, recNotes)
     i++
   }
@@ -435,20 +442,20 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
       givenFolded,
       middleInitial: col.middleInitial.take(),
       nameTokens: { offsets: tokOffsets.take(), values: tokValues.take() },
-      nameHasDiacritics: Uint8Array.from(col.nameDia.take()),
+      nameHasDiacritics: col.nameDia.take(),
       surnameFrequency: frequencies(surname, words.size),
       givenFrequency: frequencies(given, words.size),
       surnameFoldedFrequency: frequencies(surnameFolded, folded.size),
       givenFoldedFrequency: frequencies(givenFolded, folded.size),
       middleFrequency: frequencies(middle, words.size),
       middleFoldedFrequency: frequencies(middleFolded, folded.size),
-      birthYear: Int16Array.from(col.year.take()),
-      birthMonth: Uint8Array.from(col.month.take()),
-      birthDay: Uint8Array.from(col.day.take()),
-      gender: Uint8Array.from(col.gender.take()),
+      birthYear: col.year.take(),
+      birthMonth: col.month.take(),
+      birthDay: col.day.take(),
+      gender: col.gender.take(),
       cccd: col.cccd.take(),
       cmnd: col.cmnd.take(),
-      cccdValid: Uint8Array.from(col.cccdValid.take()),
+      cccdValid: col.cccdValid.take(),
       cccdPrefix: col.cccdPrefix.take(),
       codes,
       hometown: col.hometown.take(),
@@ -466,7 +473,7 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
       motherFolded: col.motherF.take(),
       motherGivenFolded: col.motherG.take(),
       motherSurnameFolded: col.motherS.take(),
-      updatedAt: updated.take(),
+      updatedAt: updated?.take(),
       notes
     }
   }

@@ -250,10 +250,11 @@ export function goldenRecord(t: CitizenTable, members: readonly number[]): Maste
   // CCCD: valid + most recent, else most frequent valid, else most frequent any.
   let valid = 0
   let latest = -1
+  const updatedAt = t.updatedAt
   for (const i of members)
     if (t.cccd[i]! >= 0 && t.cccdValid[i] === 1) {
       listB[valid++] = t.cccd[i]!
-      if (!Number.isNaN(t.updatedAt[i]!) && (latest < 0 || t.updatedAt[i]! > t.updatedAt[latest]!)) latest = i
+      if (updatedAt !== undefined && !Number.isNaN(updatedAt[i]!) && (latest < 0 || updatedAt[i]! > updatedAt[latest]!)) latest = i
     }
   let cccd = -1
   if (valid > 0) {

@@ -42,8 +42,8 @@ const toGolden = (m: MasterRecord): GoldenRecord => ({
 const STATUS = { unique: 0, merged: 1, review: 2 } as const
 
 export const probabilisticMatcher = (options: { readonly targetPrecision?: number } = {}): StreamingCitizenMatcher => ({
-  start: (decisions) => {
-    let builder: CitizenTableBuilder | undefined = citizenTableBuilder()
+  start: (decisions, expectedRecords) => {
+    let builder: CitizenTableBuilder | undefined = citizenTableBuilder(expectedRecords)
     return {
       add: (r) => builder!.add(toCitizenRecord(r)),
       finish: (): MatchOutcome => {

@@ -112,7 +112,8 @@ export interface CitizenMatching {
 }
 
 export interface StreamingCitizenMatcher {
-  start(decisions: readonly PairDecision[]): CitizenMatching
+  /** `expectedRecords`: how many records `add` will get, when known (the matcher may size its columns once). */
+  start(decisions: readonly PairDecision[], expectedRecords?: number): CitizenMatching
   /**
    * Used when `finish` throws an error `refused` accepts (returns why): the records are read
    * again into the fallback matcher, and the reason lands in the stage summary.
@@ -282,11 +283,13 @@ class GoldenColumns {
 
 /** Pass 1: every record into the matcher; the stage keeps each record's commune and province code. */
 const matchRecords = async (session: TargetSession, db: import("kysely").Kysely<any>, matcher: StreamingCitizenMatcher, decisions: readonly PairDecision[]) => {
-  const matching = matcher.start(decisions)
+  // The count in this snapshot is exact: the columns are sized once, not regrown and copied.
+  const [{ records }] = await session.query<any>(db.selectFrom("citizen_records").select(sql<number>`count(*)::integer`.as("records")).compile())
+  const matching = matcher.start(decisions, records)
   const sources = new Codes()
   const units = new Codes()
-  const commune = new GrowableInt32(1 << 14)
-  const province = new GrowableInt32(1 << 14)
+  const commune = new GrowableInt32(Math.max(1, records))
+  const province = new GrowableInt32(Math.max(1, records))
   for await (const page of recordPages(session, db, MATCH_COLUMNS)) {
     for (const r of page) {
       matching.add(toMatching(r, sources.intern(r.source)))

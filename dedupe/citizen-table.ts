@@ -13,7 +13,7 @@ import { RecordIds, type RecordIndex } from "./record-ids.ts"
 
 export type { RecordIndex }
 
-/** A list of integer lists in two arrays (offsets, values). */
+/** A list of integer lists in two arrays (offsets, values): list k is values[offsets[k] .. offsets[k+1]). */
 export interface IntLists {
   readonly offsets: Int32Array
   readonly values: Int32Array
@@ -42,8 +42,11 @@ export interface CitizenTable {
   readonly givenFolded: Int32Array
   /** Folded first letter of the middle name as a char code, 0 when there is no middle name. */
   readonly middleInitial: Int32Array
-  /** Folded token codes of the full name, sorted. */
-  readonly nameTokens: IntLists
+  /**
+   * Folded token codes (sorted) of each folded full name, by its code in `folded`: the tokens of
+   * record i's name are list fullNameFolded[i] (none when -1). Kept once per distinct name.
+   */
+  readonly foldedNameTokens: IntLists
   /** 1 when the record's name carries any diacritic (0 = typed without accents, or no name). */
   readonly nameHasDiacritics: Uint8Array
   /** Relative frequency by code in `words` (surname and given name columns) and in `folded`. */
@@ -73,16 +76,21 @@ export interface CitizenTable {
   readonly commune: Int32Array
   /** Phone digits as the number "1" + digits (keeps leading zeros; -1 none). See phoneText. */
   readonly phone: Float64Array
-  /** Cleaned address (display) in `addresses`, and its folded significant tokens (sorted, distinct). */
+  /** Cleaned address (display) in `addresses` (-1 none). */
   readonly addresses: Interner
   readonly address: Int32Array
-  readonly addressTokens: IntLists
   /**
-   * The address's numbers (hamlet, group, house: "Thôn 6", "số 12") as a bit set: bit n % 31 for
-   * each number n; 0 when it has none. Two addresses with numbers but no bit in common name
-   * another hamlet or house; one that only lacks a number ("Thôn 3" against "số 12, Thôn 3") does not.
+   * Per address code (not per record: record i's are list address[i]), its folded significant
+   * words as codes, sorted and distinct.
    */
-  readonly addressNumbers: Int32Array
+  readonly addressWords: IntLists
+  /**
+   * Per address code, the address's numbers (hamlet, group, house: "Thôn 6", "số 12") as a bit
+   * set: bit n % 31 for each number n; 0 when it has none. Two addresses with numbers but no bit
+   * in common name another hamlet or house; one that only lacks a number ("Thôn 3" against
+   * "số 12, Thôn 3") does not.
+   */
+  readonly addressNumberBits: Int32Array
   readonly fatherName: Int32Array
   readonly fatherFolded: Int32Array
   readonly fatherGivenFolded: Int32Array
@@ -161,6 +169,15 @@ function frequencies(codes: Int32Array, size: number): Float64Array {
   return f
 }
 
+/** Lists 0 … count-1 (a missing one is empty) as offsets and values. */
+function listsOf(lists: readonly (readonly number[] | undefined)[], count: number): IntLists {
+  const offsets = new Int32Array(count + 1)
+  for (let k = 0; k < count; k++) offsets[k + 1] = offsets[k]! + (lists[k]?.length ?? 0)
+  const values = new Int32Array(offsets[count]!)
+  for (let k = 0; k < count; k++) values.set(lists[k] ?? [], offsets[k]!)
+  return { offsets, values }
+}
+
 /** Builds the table. Throws when two records share a recordId. */
 export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTable {
   const builder = citizenTableBuilder(Array.isArray(records) ? records.length : 0)
@@ -212,18 +229,11 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
     father: new GrowableInt32(cap), fatherF: new GrowableInt32(cap), fatherG: new GrowableInt32(cap), fatherS: new GrowableInt32(cap),
     mother: new GrowableInt32(cap), motherF: new GrowableInt32(cap), motherG: new GrowableInt32(cap), motherS: new GrowableInt32(cap)
   }
-  const tokOffsets = new GrowableInt32(cap + 1)
-  const tokValues = new GrowableInt32(4096)
-  const addrOffsets = new GrowableInt32(cap + 1)
-  const addrValues = new GrowableInt32(4096)
   // Allocated with the first record that has an updatedAt (the pipeline's records have none).
   let updated: GrowableFloat64 | undefined
   // A handful of source names, one string each (not one per record).
   const sourceCode = new Map<string, number>()
   const sourceNames: string[] = []
-  tokOffsets.push(0)
-  addrOffsets.push(0)
-  const addrNumbers = new GrowableInt32()
   const numbersOf: number[] = []
   const addressTokensOf: (readonly number[] | undefined)[] = []
 
@@ -307,8 +317,6 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
     col.givenFolded.push(nv(nm.givF, n))
     col.middleInitial.push(n < 0 ? 0 : nm.midInit.data[n]!)
     col.nameDia.push(n < 0 ? 0 : nm.dia.data[n]!)
-    if (n >= 0) for (let k = nm.tokStart.data[n]!; k < nm.tokEnd.data[n]!; k++) tokValues.push(nameTok.data[k]!)
-    tokOffsets.push(tokValues.length)
 
     // Birth date, packed as YYYYMMDD (MMDD = 0 for a year alone, -1 unreadable), cached by raw text.
     let packed = 0
@@ -383,10 +391,7 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
         }
         numbersOf[addrCode] = mask
       }
-      for (const t of toks) addrValues.push(t)
     }
-    addrOffsets.push(addrValues.length)
-    addrNumbers.push(addrCode >= 0 ? numbersOf[addrCode]! : 0)
 
     const f = parseName(rec.fatherName)
     col.father.push(nv(nm.full, f))
@@ -408,6 +413,15 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
     if (recNotes !== undefined) notes.set(i, recNotes)
     i++
   }
+  /** The token list of each folded full name (every name id with that folded form has the same tokens). */
+  const tokensByFoldedName = (): IntLists => {
+    const lists: (readonly number[] | undefined)[] = []
+    for (let id = 0; id < nm.full.length; id++) {
+      const c = nm.fullF.data[id]!
+      if (lists[c] === undefined) lists[c] = Array.from(nameTok.data.subarray(nm.tokStart.data[id]!, nm.tokEnd.data[id]!))
+    }
+    return listsOf(lists, folded.size)
+  }
   const finish = (): CitizenTable => {
     const size = i
     // The parsing caches are not part of the table: free them for the phases that follow.
@@ -417,7 +431,6 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
     dateCache.clear()
     sourceCode.clear()
     recordIds.trim()
-    addressTokensOf.length = 0
     const surname = col.surname.take()
     const given = col.given.take()
     const surnameFolded = col.surnameFolded.take()
@@ -441,7 +454,7 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
       given,
       givenFolded,
       middleInitial: col.middleInitial.take(),
-      nameTokens: { offsets: tokOffsets.take(), values: tokValues.take() },
+      foldedNameTokens: tokensByFoldedName(),
       nameHasDiacritics: col.nameDia.take(),
       surnameFrequency: frequencies(surname, words.size),
       givenFrequency: frequencies(given, words.size),
@@ -463,8 +476,8 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
       phone: col.phone.take(),
       addresses,
       address: col.address.take(),
-      addressTokens: { offsets: addrOffsets.take(), values: addrValues.take() },
-      addressNumbers: addrNumbers.take(),
+      addressWords: listsOf(addressTokensOf, addresses.size),
+      addressNumberBits: Int32Array.from({ length: addresses.size }, (_, c) => numbersOf[c]!),
       fatherName: col.father.take(),
       fatherFolded: col.fatherF.take(),
       fatherGivenFolded: col.fatherG.take(),

@@ -16,6 +16,7 @@ import { copyLine, type TargetSession, withTargetTransaction } from "../connecto
 import { deterministicId } from "../target/deterministic-id.ts"
 import { releaseMemory } from "./release-memory.ts"
 import { GrowableInt32 } from "../dedupe/growable-columns.ts"
+import { DigitTexts } from "./digit-texts.ts"
 
 export interface CitizenForMatching {
   readonly id: string
@@ -240,34 +241,34 @@ class Codes {
 }
 
 /**
- * The golden records' values the masters need, per person, in columns: names and IDs as
- * references to the matcher's strings, birth dates and genders as codes (they repeat). The
- * matcher's own master objects (member lists, sources, addresses …) can go as soon as each one
- * is handed over.
+ * The golden records' values the masters need, per person, in columns: names as references to
+ * the matcher's strings, IDs and phones as their digits (DigitTexts), birth dates and genders as
+ * codes (they repeat). The matcher's own master objects (member lists, sources, addresses …) can
+ * go as soon as each one is handed over.
  */
 class GoldenColumns {
   readonly fullName: (string | null)[]
-  readonly cccd: (string | null)[]
-  readonly cmnd: (string | null)[]
-  readonly phone: (string | null)[]
+  readonly cccd: DigitTexts
+  readonly cmnd: DigitTexts
+  readonly phone: DigitTexts
   private readonly births = new Codes()
   private readonly genders = new Codes()
   private readonly birthCode: Int32Array
   private readonly genderCode: Int32Array
   constructor(persons: number) {
     this.fullName = new Array<string | null>(persons).fill(null)
-    this.cccd = new Array<string | null>(persons).fill(null)
-    this.cmnd = new Array<string | null>(persons).fill(null)
-    this.phone = new Array<string | null>(persons).fill(null)
+    this.cccd = new DigitTexts(persons)
+    this.cmnd = new DigitTexts(persons)
+    this.phone = new DigitTexts(persons)
     this.birthCode = new Int32Array(persons).fill(-1)
     this.genderCode = new Int32Array(persons).fill(-1)
   }
   set(p: number, g: GoldenRecord | undefined): void {
     if (g === undefined) return
     this.fullName[p] = g.fullName
-    this.cccd[p] = g.cccd
-    this.cmnd[p] = g.cmnd
-    this.phone[p] = g.phone
+    this.cccd.set(p, g.cccd)
+    this.cmnd.set(p, g.cmnd)
+    this.phone.set(p, g.phone)
     this.birthCode[p] = this.births.code(g.birthDate)
     this.genderCode[p] = this.genders.code(g.gender)
   }
@@ -398,7 +399,7 @@ export const runDeduplicationStage = async (target: DatabaseHandle, matcher: Cit
             uuidBytes(masterId, masterIds, p * 16)
             masterLines.push(copyLine([
               masterId, golden.fullName[p] ?? r.full_name, golden.birthDate(p) ?? r.birth_date, golden.gender(p) ?? r.gender,
-              golden.cccd[p] ?? r.cccd, golden.cmnd[p] ?? r.cmnd, golden.phone[p] ?? r.phone, unit(personProvince[p]!),
+              golden.cccd.get(p) ?? r.cccd, golden.cmnd.get(p) ?? r.cmnd, golden.phone.get(p) ?? r.phone, unit(personProvince[p]!),
               unit(personCommune[p]!), String(count[p])
             ]))
           }

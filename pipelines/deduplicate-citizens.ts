@@ -14,7 +14,7 @@ import { sql } from "kysely"
 import type { DatabaseHandle } from "../connectors/open-database.ts"
 import { copyLine, type TargetSession, withTargetTransaction } from "../connectors/target-session.ts"
 import { deterministicId } from "../target/deterministic-id.ts"
-import { releaseMemory } from "./release-memory.ts"
+import { boundedGarbage, releaseMemory } from "./release-memory.ts"
 import { GrowableInt32 } from "../dedupe/growable-columns.ts"
 import { DigitTexts } from "./digit-texts.ts"
 
@@ -291,12 +291,14 @@ const matchRecords = async (session: TargetSession, db: import("kysely").Kysely<
   const units = new Codes()
   const commune = new GrowableInt32(Math.max(1, records))
   const province = new GrowableInt32(Math.max(1, records))
+  const collect = boundedGarbage()
   for await (const page of recordPages(session, db, MATCH_COLUMNS)) {
     for (const r of page) {
       matching.add(toMatching(r, sources.intern(r.source)))
       commune.push(units.code(r.new_commune_code))
       province.push(units.code(r.new_province_code))
     }
+    collect()
   }
   const outcome = matching.finish()
   if (outcome.size !== commune.length) throw new Error(`the matcher took ${outcome.size} of ${commune.length} citizen records`)
@@ -387,6 +389,7 @@ export const runDeduplicationStage = async (target: DatabaseHandle, matcher: Cit
     let merged = 0
     let review = 0
     let i = 0
+    const collect = boundedGarbage()
     for await (const page of recordPages(session, db, ["id", "source_key", "full_name", "birth_date", "gender", "cccd", "cmnd", "phone", "new_commune_code"])) {
       const masterLines: string[] = []
       const assignLines: string[] = []
@@ -414,6 +417,7 @@ export const runDeduplicationStage = async (target: DatabaseHandle, matcher: Cit
       }
       if (masterLines.length > 0) await session.copyIn("COPY pm_masters FROM STDIN", [masterLines.join("")])
       if (assignLines.length > 0) await session.copyIn("COPY pm_assign FROM STDIN", [assignLines.join("")])
+      collect()
     }
     if (i !== size) throw new Error("citizen records changed while deduplicating")
 

@@ -369,6 +369,9 @@ export const runDeduplicationStage = async (target: DatabaseHandle, matcher: Cit
       const goldenCommune = g?.newCommuneCode ?? null
       personCommune[p] = goldenCommune !== null ? units.code(goldenCommune) : commune[first[p]!]!
     }
+    // The matcher let its table go with the last golden record: hand those pages back before the
+    // second read allocates its own (V8 would otherwise keep them and grow for the rows anyway).
+    releaseMemory()
     const personProvince = new Int32Array(persons).fill(-2)
     for (let i = 0; i < size; i++) {
       const p = cluster[i]!

@@ -10,31 +10,49 @@ import { jaroWinkler, withinOneEdit } from "./string-similarity.ts"
 
 type T = CitizenTable
 
-/** Open-addressing cache of Jaro–Winkler similarities between folded codes (name pairs recur millions of times). */
+/**
+ * Open-addressing cache of Jaro–Winkler similarities between folded codes (name pairs recur
+ * millions of times), for one table at a time; allocated on first use (12 MB) and let go, with
+ * the reference to its table, by forgetFoldedSimilarities.
+ */
 const CACHE_BITS = 20
-const cacheKeys = new Float64Array(1 << CACHE_BITS).fill(-1)
-const cacheValues = new Float32Array(1 << CACHE_BITS)
+let cacheKeys: Float64Array | undefined
+let cacheValues: Float32Array | undefined
 let cacheOwner: T | undefined
 
+/**
+ * Drops the similarity cache and its table: a module-level reference to the table kept the
+ * whole table (the dedupe stage's largest structure) alive until the next deduplication.
+ */
+export function forgetFoldedSimilarities(): void {
+  cacheKeys = undefined
+  cacheValues = undefined
+  cacheOwner = undefined
+}
+
 function foldedSimilarity(t: T, x: number, y: number): number {
-  if (cacheOwner !== t) {
+  if (cacheOwner !== t || cacheKeys === undefined) {
+    cacheKeys ??= new Float64Array(1 << CACHE_BITS)
+    cacheValues ??= new Float32Array(1 << CACHE_BITS)
     cacheKeys.fill(-1)
     cacheOwner = t
   }
+  const keys = cacheKeys
+  const values = cacheValues!
   const lo = x < y ? x : y
   const hi = x < y ? y : x
   const key = lo * 4194304 + hi
   const mask = (1 << CACHE_BITS) - 1
   let slot = (Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi, 0x85ebca6b)) & mask
   for (let probe = 0; probe < 8; probe++) {
-    const k = cacheKeys[slot]!
-    if (k === key) return cacheValues[slot]!
+    const k = keys[slot]!
+    if (k === key) return values[slot]!
     if (k === -1) break
     slot = (slot + 1) & mask
   }
   const s = jaroWinkler(t.folded.values[lo]!, t.folded.values[hi]!)
-  cacheKeys[slot] = key
-  cacheValues[slot] = s
+  keys[slot] = key
+  values[slot] = s
   return s
 }
 

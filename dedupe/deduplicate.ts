@@ -4,6 +4,7 @@
  */
 import { Effect } from "effect"
 import type { CitizenRecord, ReviewDecision } from "./citizen-record.ts"
+import { forgetFoldedSimilarities } from "./citizen-comparisons.ts"
 import { citizenSettings, type CitizenSettingsOptions } from "./citizen-settings.ts"
 import { buildCitizenTable, type CitizenTable, type RecordIndex } from "./citizen-table.ts"
 import type { RuleCandidateCount } from "./blocking.ts"
@@ -225,6 +226,8 @@ export function deduplicateTableColumns(table: CitizenTable, options: DedupeOpti
   }, run.pairs)
   const cleaningNotes: Record<string, number> = {}
   for (const list of table.notes.values()) for (const note of list) cleaningNotes[note] = (cleaningNotes[note] ?? 0) + 1
+  // No more comparisons: the similarity cache must not keep the table alive after the caller lets it go.
+  forgetFoldedSimilarities()
   return {
     crosswalk: { ...persons, status, score: scores },
     reviewPairs,

@@ -175,14 +175,25 @@ function coveredBefore(groupOf: Int32Array, K: number, ruleIndex: number, a: num
 /**
  * Visits every pair the rule produces, telling whether an earlier rule already produced it.
  * The order of a and b within a pair is not specified; callers treat pairs as unordered.
+ * The pairs come in the order of forEachBlockPair.
  */
 export function forEachRulePair(
   index: BlockIndex,
   ruleIndex: number,
   visit: (a: number, b: number, isNew: boolean) => void
 ): void {
-  const rule = index.rules[ruleIndex]!
   const { groupOf, keyRules: K } = index
+  if (groupOf.length !== index.size * K) throw new Error("forEachRulePair: the block index's groups were released (withoutGroups)")
+  forEachBlockPair(index, ruleIndex, (a, b) => visit(a, b, !coveredBefore(groupOf, K, ruleIndex, a, b)))
+}
+
+/**
+ * Visits every pair the rule produces (whether or not an earlier rule produced it), always in
+ * the same order: block by block, then by position in the block (key rules); by position in
+ * the sorted order, then within the window (sorted-neighbourhood rules).
+ */
+export function forEachBlockPair(index: BlockIndex, ruleIndex: number, visit: (a: number, b: number) => void): void {
+  const rule = index.rules[ruleIndex]!
   if (rule.kind === "key") {
     const { start, order } = rule
     const blocks = start.length - 1
@@ -191,10 +202,7 @@ export function forEachRulePair(
       const e = start[g + 1]!
       for (let x = s; x < e; x++) {
         const a = order[x]!
-        for (let y = x + 1; y < e; y++) {
-          const b = order[y]!
-          visit(a, b, !coveredBefore(groupOf, K, ruleIndex, a, b))
-        }
+        for (let y = x + 1; y < e; y++) visit(a, order[y]!)
       }
     }
     return
@@ -204,12 +212,15 @@ export function forEachRulePair(
   for (let p = 0; p < n; p++) {
     const a = order[p]!
     const end = Math.min(n, p + window)
-    for (let q = p + 1; q < end; q++) {
-      const b = order[q]!
-      visit(a, b, !coveredBefore(groupOf, K, ruleIndex, a, b))
-    }
+    for (let q = p + 1; q < end; q++) visit(a, order[q]!)
   }
 }
+
+/**
+ * The index without the records' group numbers (size × key rules integers), once every rule's
+ * pairs were told new or not (forEachRulePair no longer works on it; forEachBlockPair does).
+ */
+export const withoutGroups = (index: BlockIndex): BlockIndex => ({ ...index, groupOf: new Int32Array(0) })
 
 /**
  * Candidate-pair counts per rule. Sorted-neighbourhood rules come last; their pairs are checked

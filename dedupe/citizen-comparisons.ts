@@ -10,31 +10,49 @@ import { jaroWinkler, withinOneEdit } from "./string-similarity.ts"
 
 type T = CitizenTable
 
-/** Open-addressing cache of Jaro–Winkler similarities between folded codes (name pairs recur millions of times). */
+/**
+ * Open-addressing cache of Jaro–Winkler similarities between folded codes (name pairs recur
+ * millions of times), for one table at a time; allocated on first use (12 MB) and let go, with
+ * the reference to its table, by forgetFoldedSimilarities.
+ */
 const CACHE_BITS = 20
-const cacheKeys = new Float64Array(1 << CACHE_BITS).fill(-1)
-const cacheValues = new Float32Array(1 << CACHE_BITS)
+let cacheKeys: Float64Array | undefined
+let cacheValues: Float32Array | undefined
 let cacheOwner: T | undefined
 
+/**
+ * Drops the similarity cache and its table: a module-level reference to the table kept the
+ * whole table (the dedupe stage's largest structure) alive until the next deduplication.
+ */
+export function forgetFoldedSimilarities(): void {
+  cacheKeys = undefined
+  cacheValues = undefined
+  cacheOwner = undefined
+}
+
 function foldedSimilarity(t: T, x: number, y: number): number {
-  if (cacheOwner !== t) {
+  if (cacheOwner !== t || cacheKeys === undefined) {
+    cacheKeys ??= new Float64Array(1 << CACHE_BITS)
+    cacheValues ??= new Float32Array(1 << CACHE_BITS)
     cacheKeys.fill(-1)
     cacheOwner = t
   }
+  const keys = cacheKeys
+  const values = cacheValues!
   const lo = x < y ? x : y
   const hi = x < y ? y : x
   const key = lo * 4194304 + hi
   const mask = (1 << CACHE_BITS) - 1
   let slot = (Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi, 0x85ebca6b)) & mask
   for (let probe = 0; probe < 8; probe++) {
-    const k = cacheKeys[slot]!
-    if (k === key) return cacheValues[slot]!
+    const k = keys[slot]!
+    if (k === key) return values[slot]!
     if (k === -1) break
     slot = (slot + 1) & mask
   }
   const s = jaroWinkler(t.folded.values[lo]!, t.folded.values[hi]!)
-  cacheKeys[slot] = key
-  cacheValues[slot] = s
+  keys[slot] = key
+  values[slot] = s
   return s
 }
 
@@ -45,9 +63,11 @@ function oneEditApart(t: T, x: number, y: number): boolean {
   return sx.length >= 3 && sy.length >= 3 && withinOneEdit(sx, sy)
 }
 
-function listContains(lists: IntLists, i: number, v: number): boolean {
-  const e = lists.offsets[i + 1]!
-  for (let k = lists.offsets[i]!; k < e; k++) if (lists.values[k] === v) return true
+/** True when list k (none when k < 0) holds v. */
+function listContains(lists: IntLists, k: number, v: number): boolean {
+  if (k < 0) return false
+  const e = lists.offsets[k + 1]!
+  for (let p = lists.offsets[k]!; p < e; p++) if (lists.values[p] === v) return true
   return false
 }
 
@@ -65,7 +85,7 @@ function namePartLevel(t: T, exact: Int32Array, folded: Int32Array, a: number, b
   const fb = folded[b]!
   if (fa === fb) return t.nameHasDiacritics[a] === 0 || t.nameHasDiacritics[b] === 0 ? 2 : 3
   if (foldedSimilarity(t, fa, fb) >= 0.88 || oneEditApart(t, fa, fb)) return 4
-  if (listContains(t.nameTokens, b, fa) || listContains(t.nameTokens, a, fb)) return 5
+  if (listContains(t.foldedNameTokens, t.fullNameFolded[b]!, fa) || listContains(t.foldedNameTokens, t.fullNameFolded[a]!, fb)) return 5
   return 6
 }
 export const NAME_PART_DIFFERENT = 6
@@ -210,7 +230,7 @@ function exactLevel(col: Int32Array | Float64Array, a: number, b: number): numbe
   return x === y ? 1 : 2
 }
 
-/** Jaccard similarity of two records' sorted address-word lists. */
+/** Jaccard similarity of two sorted word lists (a and b: list numbers, here address codes). */
 function addressJaccard(lists: IntLists, a: number, b: number): number {
   let i = lists.offsets[a]!
   const ie = lists.offsets[a + 1]!
@@ -242,13 +262,16 @@ export function residenceLevel(t: T, a: number, b: number): number {
   const cb = t.residenceCommune[b]!
   const hasCommune = ca >= 0 && cb >= 0
   const sameCommune = hasCommune && ca === cb
-  const off = t.addressTokens.offsets
-  const hasAddress = off[a + 1]! > off[a]! && off[b + 1]! > off[b]!
+  // Address words and numbers are kept per address code.
+  const aa = t.address[a]!
+  const ab = t.address[b]!
+  const off = t.addressWords.offsets
+  const hasAddress = aa >= 0 && ab >= 0 && off[aa + 1]! > off[aa]! && off[ab + 1]! > off[ab]!
   if (!hasCommune && !hasAddress) return 0
-  const j = hasAddress ? (t.address[a] === t.address[b] ? 1 : addressJaccard(t.addressTokens, a, b)) : 0
+  const j = hasAddress ? (aa === ab ? 1 : addressJaccard(t.addressWords, aa, ab)) : 0
   // Another hamlet or house number in the same place: a neighbour, or a namesake down the road.
-  const na = t.addressNumbers[a]!
-  const nb = t.addressNumbers[b]!
+  const na = aa >= 0 ? t.addressNumberBits[aa]! : 0
+  const nb = ab >= 0 ? t.addressNumberBits[ab]! : 0
   const otherNumber = na !== 0 && nb !== 0 && (na & nb) === 0
   if (otherNumber && (sameCommune || j >= 0.3)) return 5
   if (sameCommune) return hasAddress && j >= 0.6 ? 1 : 3

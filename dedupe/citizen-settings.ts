@@ -21,9 +21,9 @@ function nameSortOrder(t: T): Int32Array {
     const f = t.fullNameFolded[i]!
     if (f < 0 || codeSeen[f] === 1) continue
     codeSeen[f] = 1
-    const lists = t.nameTokens
+    const lists = t.foldedNameTokens
     const words: string[] = []
-    for (let p = lists.offsets[i]!; p < lists.offsets[i + 1]!; p++) words.push(t.folded.values[lists.values[p]!]!)
+    for (let p = lists.offsets[f]!; p < lists.offsets[f + 1]!; p++) words.push(t.folded.values[lists.values[p]!]!)
     codes.push(f)
     keys.push(words.sort().join(" "))
   }

@@ -8,79 +8,13 @@ import { birthYearOfCccdPrefix, cleanCitizenIds, isConsistentCccd, validateCccd 
 import { packedBirthDate, type CitizenRecord } from "./citizen-record.ts"
 import { Interner } from "./linkage-settings.ts"
 import { nameTokens, splitNameTokens } from "./person-name.ts"
-import { GrowableFloat64, GrowableInt32 } from "./growable-columns.ts"
+import { GrowableFloat64, GrowableInt16, GrowableInt32, GrowableUint8 } from "./growable-columns.ts"
+import { RecordIds, type RecordIndex } from "./record-ids.ts"
 import { communeOrAddressCommune } from "./commune-from-address.ts"
 
-/** Row index by record id. */
-export interface RecordIndex {
-  get(recordId: string): number | undefined
-  readonly size: number
-}
+export type { RecordIndex }
 
-/**
- * Record id -> row index as an open-addressing table over the ids already kept in row order:
- * two typed arrays instead of a Map of a million entries (no rehashed backing store in the
- * heap for the collector to trace and copy).
- */
-class RecordIdIndex implements RecordIndex {
-  private slots = new Int32Array(1 << 12).fill(-1)
-  private hashes = new Int32Array(1 << 12)
-  size = 0
-  private readonly ids: readonly string[]
-  constructor(ids: readonly string[]) {
-    this.ids = ids
-  }
-  private static hash(s: string): number {
-    let h = 0x811c9dc5 ^ s.length
-    for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193)
-    h ^= h >>> 15
-    return Math.imul(h, 0x85ebca6b) ^ (h >>> 13)
-  }
-  get(recordId: string): number | undefined {
-    const h = RecordIdIndex.hash(recordId)
-    const mask = this.slots.length - 1
-    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const row = this.slots[slot]!
-      if (row < 0) return undefined
-      if (this.hashes[slot] === h && this.ids[row] === recordId) return row
-    }
-  }
-  /** Adds ids[row]; false when that id is already in. */
-  add(row: number): boolean {
-    const id = this.ids[row]!
-    if (this.size * 2 >= this.slots.length) this.grow()
-    const h = RecordIdIndex.hash(id)
-    const mask = this.slots.length - 1
-    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const r = this.slots[slot]!
-      if (r < 0) {
-        this.slots[slot] = row
-        this.hashes[slot] = h
-        this.size++
-        return true
-      }
-      if (this.hashes[slot] === h && this.ids[r] === id) return false
-    }
-  }
-  private grow(): void {
-    const oldSlots = this.slots
-    const oldHashes = this.hashes
-    this.slots = new Int32Array(oldSlots.length * 2).fill(-1)
-    this.hashes = new Int32Array(oldSlots.length * 2)
-    const mask = this.slots.length - 1
-    for (let k = 0; k < oldSlots.length; k++) {
-      const row = oldSlots[k]!
-      if (row < 0) continue
-      const h = oldHashes[k]!
-      let slot = h & mask
-      while (this.slots[slot]! >= 0) slot = (slot + 1) & mask
-      this.slots[slot] = row
-      this.hashes[slot] = h
-    }
-  }
-}
-
-/** A list of integer lists in two arrays (offsets, values). */
+/** A list of integer lists in two arrays (offsets, values): list k is values[offsets[k] .. offsets[k+1]). */
 export interface IntLists {
   readonly offsets: Int32Array
   readonly values: Int32Array
@@ -88,10 +22,13 @@ export interface IntLists {
 
 export interface CitizenTable {
   readonly size: number
-  readonly recordIds: readonly string[]
-  /** recordId -> row index. */
+  /** Record id of each row (`recordIds.id(i)`), and the row of an id. */
+  readonly recordIds: RecordIds
+  /** recordId -> row index (the same as recordIds). */
   readonly indexOf: RecordIndex
-  readonly sources: readonly string[]
+  /** Source of each row: sourceNames[source[i]]. */
+  readonly source: Int32Array
+  readonly sourceNames: readonly string[]
   /** Display-form names and name parts (NFC, canonical tones, capitalised words). */
   readonly words: Interner
   /** Accent-folded lowercase forms. */
@@ -106,8 +43,11 @@ export interface CitizenTable {
   readonly givenFolded: Int32Array
   /** Folded first letter of the middle name as a char code, 0 when there is no middle name. */
   readonly middleInitial: Int32Array
-  /** Folded token codes of the full name, sorted. */
-  readonly nameTokens: IntLists
+  /**
+   * Folded token codes (sorted) of each folded full name, by its code in `folded`: the tokens of
+   * record i's name are list fullNameFolded[i] (none when -1). Kept once per distinct name.
+   */
+  readonly foldedNameTokens: IntLists
   /** 1 when the record's name carries any diacritic (0 = typed without accents, or no name). */
   readonly nameHasDiacritics: Uint8Array
   /** Relative frequency by code in `words` (surname and given name columns) and in `folded`. */
@@ -149,16 +89,21 @@ export interface CitizenTable {
   readonly residenceCommune: Int32Array
   /** Phone digits as the number "1" + digits (keeps leading zeros; -1 none). See phoneText. */
   readonly phone: Float64Array
-  /** Cleaned address (display) in `addresses`, and its folded significant tokens (sorted, distinct). */
+  /** Cleaned address (display) in `addresses` (-1 none). */
   readonly addresses: Interner
   readonly address: Int32Array
-  readonly addressTokens: IntLists
   /**
-   * The address's numbers (hamlet, group, house: "Thôn 6", "số 12") as a bit set: bit n % 31 for
-   * each number n; 0 when it has none. Two addresses with numbers but no bit in common name
-   * another hamlet or house; one that only lacks a number ("Thôn 3" against "số 12, Thôn 3") does not.
+   * Per address code (not per record: record i's are list address[i]), its folded significant
+   * words as codes, sorted and distinct.
    */
-  readonly addressNumbers: Int32Array
+  readonly addressWords: IntLists
+  /**
+   * Per address code, the address's numbers (hamlet, group, house: "Thôn 6", "số 12") as a bit
+   * set: bit n % 31 for each number n; 0 when it has none. Two addresses with numbers but no bit
+   * in common name another hamlet or house; one that only lacks a number ("Thôn 3" against
+   * "số 12, Thôn 3") does not.
+   */
+  readonly addressNumberBits: Int32Array
   readonly fatherName: Int32Array
   readonly fatherFolded: Int32Array
   readonly fatherGivenFolded: Int32Array
@@ -167,8 +112,8 @@ export interface CitizenTable {
   readonly motherFolded: Int32Array
   readonly motherGivenFolded: Int32Array
   readonly motherSurnameFolded: Int32Array
-  /** updatedAt as epoch ms (NaN unknown). */
-  readonly updatedAt: Float64Array
+  /** updatedAt as epoch ms (NaN unknown); undefined when no record has one. */
+  readonly updatedAt: Float64Array | undefined
   /** Cleaning notes per record (only records that have any). */
   readonly notes: ReadonlyMap<number, readonly string[]>
 }
@@ -237,6 +182,15 @@ function frequencies(codes: Int32Array, size: number): Float64Array {
   return f
 }
 
+/** Lists 0 … count-1 (a missing one is empty) as offsets and values. */
+function listsOf(lists: readonly (readonly number[] | undefined)[], count: number): IntLists {
+  const offsets = new Int32Array(count + 1)
+  for (let k = 0; k < count; k++) offsets[k + 1] = offsets[k]! + (lists[k]?.length ?? 0)
+  const values = new Int32Array(offsets[count]!)
+  for (let k = 0; k < count; k++) values.set(lists[k] ?? [], offsets[k]!)
+  return { offsets, values }
+}
+
 /** Builds the table. Throws when two records share a recordId. */
 export function buildCitizenTable(records: Iterable<CitizenRecord>): CitizenTable {
   const builder = citizenTableBuilder(Array.isArray(records) ? records.length : 0)
@@ -275,30 +229,24 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
   const codes = new Interner()
   const addresses = new Interner()
   const addressWords = new Interner()
-  const recordIds: string[] = []
-  const sources: string[] = []
-  const seen = new RecordIdIndex(recordIds)
+  const recordIds = new RecordIds(cap)
+  const sourceCodes = new GrowableInt32(cap)
   const dateCache = new Map<string, number>()
   const notes = new Map<number, string[]>()
   const col = {
     fullName: new GrowableInt32(cap), fullNameFolded: new GrowableInt32(cap), surname: new GrowableInt32(cap), surnameFolded: new GrowableInt32(cap),
     middle: new GrowableInt32(cap), middleFolded: new GrowableInt32(cap), given: new GrowableInt32(cap), givenFolded: new GrowableInt32(cap),
-    middleInitial: new GrowableInt32(cap), nameDia: new GrowableInt32(cap), year: new GrowableInt32(cap), month: new GrowableInt32(cap), day: new GrowableInt32(cap),
-    gender: new GrowableInt32(cap), cccd: new GrowableFloat64(cap), cmnd: new GrowableFloat64(cap), cccdValid: new GrowableInt32(cap), cccdPrefix: new GrowableInt32(cap),
+    middleInitial: new GrowableInt32(cap), nameDia: new GrowableUint8(cap), year: new GrowableInt16(cap), month: new GrowableUint8(cap), day: new GrowableUint8(cap),
+    gender: new GrowableUint8(cap), cccd: new GrowableFloat64(cap), cmnd: new GrowableFloat64(cap), cccdValid: new GrowableUint8(cap), cccdPrefix: new GrowableInt32(cap),
     hometown: new GrowableInt32(cap), commune: new GrowableInt32(cap), phone: new GrowableFloat64(cap), address: new GrowableInt32(cap),
     father: new GrowableInt32(cap), fatherF: new GrowableInt32(cap), fatherG: new GrowableInt32(cap), fatherS: new GrowableInt32(cap),
     mother: new GrowableInt32(cap), motherF: new GrowableInt32(cap), motherG: new GrowableInt32(cap), motherS: new GrowableInt32(cap)
   }
-  const tokOffsets = new GrowableInt32(cap + 1)
-  const tokValues = new GrowableInt32(4096)
-  const addrOffsets = new GrowableInt32(cap + 1)
-  const addrValues = new GrowableInt32(4096)
-  const updated = new GrowableFloat64(cap)
+  // Allocated with the first record that has an updatedAt (the pipeline's records have none).
+  let updated: GrowableFloat64 | undefined
   // A handful of source names, one string each (not one per record).
-  const sourceNames = new Map<string, string>()
-  tokOffsets.push(0)
-  addrOffsets.push(0)
-  const addrNumbers = new GrowableInt32()
+  const sourceCode = new Map<string, number>()
+  const sourceNames: string[] = []
   const numbersOf: number[] = []
   const addressTokensOf: (readonly number[] | undefined)[] = []
 
@@ -362,18 +310,14 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
 
   let i = 0
   const add = (rec: CitizenRecord): void => {
-    const recordId = detached(rec.recordId)
-    recordIds.push(recordId)
-    if (!seen.add(i)) {
-      recordIds.pop()
-      throw new DuplicateRecordId(recordId)
-    }
-    let source = sourceNames.get(rec.source)
+    if (!recordIds.add(rec.recordId, detached)) throw new DuplicateRecordId(rec.recordId)
+    let source = sourceCode.get(rec.source)
     if (source === undefined) {
-      source = detached(rec.source)
-      sourceNames.set(source, source)
+      source = sourceNames.length
+      sourceNames.push(detached(rec.source))
+      sourceCode.set(sourceNames[source]!, source)
     }
-    sources.push(source)
+    sourceCodes.push(source)
     let recNotes: string[] | undefined
     const n = parseName(rec.fullName)
     col.fullName.push(nv(nm.full, n))
@@ -386,8 +330,6 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
     col.givenFolded.push(nv(nm.givF, n))
     col.middleInitial.push(n < 0 ? 0 : nm.midInit.data[n]!)
     col.nameDia.push(n < 0 ? 0 : nm.dia.data[n]!)
-    if (n >= 0) for (let k = nm.tokStart.data[n]!; k < nm.tokEnd.data[n]!; k++) tokValues.push(nameTok.data[k]!)
-    tokOffsets.push(tokValues.length)
 
     // Birth date, packed as YYYYMMDD (MMDD = 0 for a year alone, -1 unreadable), cached by raw text.
     let packed = 0
@@ -462,10 +404,7 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
         }
         numbersOf[addrCode] = mask
       }
-      for (const t of toks) addrValues.push(t)
     }
-    addrOffsets.push(addrValues.length)
-    addrNumbers.push(addrCode >= 0 ? numbersOf[addrCode]! : 0)
 
     const f = parseName(rec.fatherName)
     col.father.push(nv(nm.full, f))
@@ -477,9 +416,24 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
     col.motherF.push(nv(nm.fullF, m))
     col.motherG.push(nv(nm.givF, m))
     col.motherS.push(nv(nm.surF, m))
-    updated.push(rec.updatedAt !== undefined && rec.updatedAt !== "" ? Date.parse(rec.updatedAt) : NaN)
+    if (rec.updatedAt !== undefined && rec.updatedAt !== "") {
+      if (updated === undefined) {
+        updated = new GrowableFloat64(cap)
+        for (let k = 0; k < i; k++) updated.push(NaN)
+      }
+      updated.push(Date.parse(rec.updatedAt))
+    } else updated?.push(NaN)
     if (recNotes !== undefined) notes.set(i, recNotes)
     i++
+  }
+  /** The token list of each folded full name (every name id with that folded form has the same tokens). */
+  const tokensByFoldedName = (): IntLists => {
+    const lists: (readonly number[] | undefined)[] = []
+    for (let id = 0; id < nm.full.length; id++) {
+      const c = nm.fullF.data[id]!
+      if (lists[c] === undefined) lists[c] = Array.from(nameTok.data.subarray(nm.tokStart.data[id]!, nm.tokEnd.data[id]!))
+    }
+    return listsOf(lists, folded.size)
   }
   const finish = (): CitizenTable => {
     const size = i
@@ -488,8 +442,8 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
     rawNames.clear()
     foldWord.clear()
     dateCache.clear()
-    sourceNames.clear()
-    addressTokensOf.length = 0
+    sourceCode.clear()
+    recordIds.trim()
     const surname = col.surname.take()
     const given = col.given.take()
     const surnameFolded = col.surnameFolded.take()
@@ -497,15 +451,16 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
     const middle = col.middle.take()
     const middleFolded = col.middleFolded.take()
     const commune = col.commune.take()
-    const birthYear = Int16Array.from(col.year.take())
-    const cccdValid = Uint8Array.from(col.cccdValid.take())
+    const birthYear = col.year.take()
+    const cccdValid = col.cccdValid.take()
     const cccdPrefix = col.cccdPrefix.take()
     const address = col.address.take()
     return {
       size,
       recordIds,
-      indexOf: seen,
-      sources,
+      indexOf: recordIds,
+      source: sourceCodes.take(),
+      sourceNames,
       words,
       folded,
       fullName: col.fullName.take(),
@@ -517,8 +472,8 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
       given,
       givenFolded,
       middleInitial: col.middleInitial.take(),
-      nameTokens: { offsets: tokOffsets.take(), values: tokValues.take() },
-      nameHasDiacritics: Uint8Array.from(col.nameDia.take()),
+      foldedNameTokens: tokensByFoldedName(),
+      nameHasDiacritics: col.nameDia.take(),
       surnameFrequency: frequencies(surname, words.size),
       givenFrequency: frequencies(given, words.size),
       surnameFoldedFrequency: frequencies(surnameFolded, folded.size),
@@ -527,9 +482,9 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
       middleFoldedFrequency: frequencies(middleFolded, folded.size),
       birthYear,
       comparedBirthYear: birthYearOrCccdYear(birthYear, cccdValid, cccdPrefix),
-      birthMonth: Uint8Array.from(col.month.take()),
-      birthDay: Uint8Array.from(col.day.take()),
-      gender: Uint8Array.from(col.gender.take()),
+      birthMonth: col.month.take(),
+      birthDay: col.day.take(),
+      gender: col.gender.take(),
       cccd: col.cccd.take(),
       cmnd: col.cmnd.take(),
       cccdValid,
@@ -541,8 +496,8 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
       phone: col.phone.take(),
       addresses,
       address,
-      addressTokens: { offsets: addrOffsets.take(), values: addrValues.take() },
-      addressNumbers: addrNumbers.take(),
+      addressWords: listsOf(addressTokensOf, addresses.size),
+      addressNumberBits: Int32Array.from({ length: addresses.size }, (_, c) => numbersOf[c]!),
       fatherName: col.father.take(),
       fatherFolded: col.fatherF.take(),
       fatherGivenFolded: col.fatherG.take(),
@@ -551,7 +506,7 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
       motherFolded: col.motherF.take(),
       motherGivenFolded: col.motherG.take(),
       motherSurnameFolded: col.motherS.take(),
-      updatedAt: updated.take(),
+      updatedAt: updated?.take(),
       notes
     }
   }

@@ -4,6 +4,7 @@
  */
 import { Effect } from "effect"
 import type { CitizenRecord, ReviewDecision } from "./citizen-record.ts"
+import { forgetFoldedSimilarities } from "./citizen-comparisons.ts"
 import { citizenSettings, type CitizenSettingsOptions } from "./citizen-settings.ts"
 import { buildCitizenTable, type CitizenTable, type RecordIndex } from "./citizen-table.ts"
 import type { RuleCandidateCount } from "./blocking.ts"
@@ -14,10 +15,11 @@ import type { LinkageOptions } from "./linkage-settings.ts"
 import { explainPair, type FieldContribution } from "./match-explanation.ts"
 import type { MatchThresholds } from "./match-thresholds.ts"
 import type { ReviewReason } from "./person-clustering.ts"
+import { ASSIGNMENT_STATUS, groupByPerson, STATUS_MERGED, STATUS_REVIEW, STATUS_UNIQUE, type AssignmentStatus, type PersonAssignments } from "./person-assignments.ts"
 import { linkAndCluster } from "./record-linkage.ts"
 import { latestDecisions } from "./review-decisions.ts"
 
-export type AssignmentStatus = "unique" | "merged" | "review"
+export type { AssignmentStatus, PersonAssignments }
 
 /** One line of the crosswalk: source record -> master. */
 export interface Assignment {
@@ -101,6 +103,14 @@ export interface DedupeResult {
   readonly timingsMs: Readonly<Record<string, number>>
 }
 
+/**
+ * The result without an object per record or per person: the crosswalk as columns
+ * (`PersonAssignments`); golden records one person at a time with `personMasterRecord`.
+ */
+export interface DedupeColumns extends Omit<DedupeResult, "assignments" | "masters"> {
+  readonly crosswalk: PersonAssignments
+}
+
 export { ModelCollapsed }
 
 /**
@@ -119,6 +129,14 @@ export function deduplicate(records: Iterable<CitizenRecord>, options: DedupeOpt
  * file); `prepareMs` is reported as the "prepare" timing.
  */
 export function deduplicateTable(table: CitizenTable, options: DedupeOptions = {}, prepareMs = 0): DedupeResult {
+  return withRecordObjects(table, deduplicateTableColumns(table, options, prepareMs))
+}
+
+/**
+ * The same as deduplicateTable with the crosswalk as columns: what a caller that keeps only a
+ * few numbers per record (the pipeline's dedupe stage) needs, at a fraction of the memory.
+ */
+export function deduplicateTableColumns(table: CitizenTable, options: DedupeOptions = {}, prepareMs = 0): DedupeColumns {
   const t0 = performance.now() - prepareMs
   const tPrepare = Math.round(prepareMs)
   const settings = citizenSettings(options.settings)
@@ -147,31 +165,11 @@ export function deduplicateTable(table: CitizenTable, options: DedupeOptions = {
   const { run, clustering, thresholds } = linked
   const n = table.size
 
-  // Members per cluster.
+  // Persons (numbered by first record), their members, and the record each master id derives
+  // from (its smallest record id); the golden records are built by the caller when needed.
   const { cluster, clusterSize } = clustering
-  const start = new Int32Array(n + 1)
-  for (let i = 0; i < n; i++) start[cluster[i]! + 1]!++
-  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!
-  const fill = start.slice(0, n)
-  const members = new Int32Array(n)
-  for (let i = 0; i < n; i++) members[fill[cluster[i]!]!++] = i
-  // Master ids now (from each person's smallest record id); the golden records when first asked
-  // for (the crosswalk alone does not need them).
-  const masterIdOf = new Array<string>(n)
-  let persons = 0
-  for (let c = 0; c < n; c++) {
-    const s = start[c]!
-    const e = start[c + 1]!
-    if (e === s) continue
-    persons++
-    let smallest = table.recordIds[members[s]!]!
-    for (let k = s + 1; k < e; k++) {
-      const id = table.recordIds[members[k]!]!
-      if (id < smallest) smallest = id
-    }
-    masterIdOf[c] = masterIdOfSmallest(smallest)
-  }
-  const goldenRecords = lazyGoldenRecords(table, start, members)
+  const persons = groupByPerson(cluster, (x, y) => table.recordIds.less(x, y))
+  const masterIdOf = (record: number): string => masterIdOfSmallest(table.recordIds.id(persons.smallestRecord[persons.person[record]!]!))
   const tMasterIds = Math.round(performance.now() - t1)
 
   const reviewWeight = new Float32Array(n).fill(-Infinity)
@@ -180,44 +178,44 @@ export function deduplicateTable(table: CitizenTable, options: DedupeOptions = {
     if (r.weight > reviewWeight[r.b]!) reviewWeight[r.b] = r.weight
     const e = explainPair(table, n, settings, run.model, run.priorLog2Odds, r.a, r.b)
     return {
-      recordIdA: table.recordIds[r.a]!,
-      recordIdB: table.recordIds[r.b]!,
-      masterIdA: masterIdOf[cluster[r.a]!]!,
-      masterIdB: masterIdOf[cluster[r.b]!]!,
+      recordIdA: table.recordIds.id(r.a),
+      recordIdB: table.recordIds.id(r.b),
+      masterIdA: masterIdOf(r.a),
+      masterIdB: masterIdOf(r.b),
       score: probabilityOf(r.weight),
       matchWeight: r.weight,
       reason: r.reason,
-      ...(r.conflict !== undefined ? { conflict: { recordIdA: table.recordIds[r.conflict.a]!, recordIdB: table.recordIds[r.conflict.b]! } } : {}),
+      ...(r.conflict !== undefined ? { conflict: { recordIdA: table.recordIds.id(r.conflict.a), recordIdB: table.recordIds.id(r.conflict.b) } } : {}),
       fields: e.fields
     }
   })
-  const assignments: Assignment[] = new Array(n)
+  const status = new Uint8Array(n)
+  const scores = new Float64Array(n)
   let merged = 0
   let review = 0
   for (let i = 0; i < n; i++) {
-    let status: AssignmentStatus
     let score: number
     if (reviewWeight[i]! > -Infinity) {
-      status = "review"
+      status[i] = STATUS_REVIEW
       score = probabilityOf(reviewWeight[i]!)
       review++
     } else if (clusterSize[cluster[i]!]! > 1) {
-      status = "merged"
+      status[i] = STATUS_MERGED
       score = clustering.linkWeight[i]! > -Infinity ? probabilityOf(clustering.linkWeight[i]!) : 1
       merged++
     } else {
-      status = "unique"
+      status[i] = STATUS_UNIQUE
       score = run.bestWeight[i]! > -Infinity ? probabilityOf(run.bestWeight[i]!) : 0
     }
-    assignments[i] = { recordId: table.recordIds[i]!, masterId: masterIdOf[cluster[i]!]!, status, score: Math.round(score * 1e6) / 1e6 }
+    scores[i] = Math.round(score * 1e6) / 1e6
   }
   const explanations = explainRecords(table, options.explain ?? [], indexOf, (a, b) => {
     const e = explainPair(table, n, settings, run.model, run.priorLog2Odds, a, b)
     const band: RecordPairExplanation["band"] =
       e.matchWeight >= thresholds.autoMergeWeight ? "auto_merge" : e.matchWeight >= thresholds.reviewWeight ? "review" : "distinct"
     return {
-      recordIdA: table.recordIds[a]!,
-      recordIdB: table.recordIds[b]!,
+      recordIdA: table.recordIds.id(a),
+      recordIdB: table.recordIds.id(b),
       probability: e.probability,
       matchWeight: e.matchWeight,
       priorWeight: e.priorWeight,
@@ -228,8 +226,10 @@ export function deduplicateTable(table: CitizenTable, options: DedupeOptions = {
   }, run.pairs)
   const cleaningNotes: Record<string, number> = {}
   for (const list of table.notes.values()) for (const note of list) cleaningNotes[note] = (cleaningNotes[note] ?? 0) + 1
-  const result: Omit<DedupeResult, "masters"> = {
-    assignments,
+  // No more comparisons: the similarity cache must not keep the table alive after the caller lets it go.
+  forgetFoldedSimilarities()
+  return {
+    crosswalk: { ...persons, status, score: scores },
     reviewPairs,
     ruleCounts: run.ruleCounts,
     candidatePairs: run.candidatePairs,
@@ -238,7 +238,7 @@ export function deduplicateTable(table: CitizenTable, options: DedupeOptions = {
     explanations,
     stats: {
       records: n,
-      persons,
+      persons: persons.persons,
       mergedRecords: merged,
       reviewRecords: review,
       reviewPairs: reviewPairs.length,
@@ -252,27 +252,49 @@ export function deduplicateTable(table: CitizenTable, options: DedupeOptions = {
     },
     timingsMs: { prepare: tPrepare, ...linked.timingsMs, master_ids: tMasterIds, total: Math.round(performance.now() - t0) }
   }
-  // A getter defined here would keep this function's whole scope (the table) alive with the result.
-  return Object.defineProperty(result, "masters", { get: goldenRecords, enumerable: true }) as DedupeResult
 }
 
-/**
- * The golden records of the clusters (members of cluster c: members[start[c] .. start[c+1])),
- * built on the first call; the table is let go once they are built.
- */
-function lazyGoldenRecords(table: CitizenTable, start: Int32Array, members: Int32Array): () => MasterRecord[] {
-  let input: { table: CitizenTable; start: Int32Array; members: Int32Array } | undefined = { table, start, members }
+/** The columns as objects: an Assignment per record, the golden records on first access of `masters`. */
+function withRecordObjects(table: CitizenTable, columns: DedupeColumns): DedupeResult {
+  const t0 = performance.now()
+  const { crosswalk, ...rest } = columns
+  const masterIds = new Array<string>(crosswalk.persons)
+  for (let p = 0; p < crosswalk.persons; p++) masterIds[p] = masterIdOfSmallest(table.recordIds.id(crosswalk.smallestRecord[p]!))
+  const assignments: Assignment[] = new Array(crosswalk.size)
+  for (let i = 0; i < crosswalk.size; i++)
+    assignments[i] = {
+      recordId: table.recordIds.id(i),
+      masterId: masterIds[crosswalk.person[i]!]!,
+      status: ASSIGNMENT_STATUS[crosswalk.status[i]!]!,
+      score: crosswalk.score[i]!
+    }
+  const objectsMs = performance.now() - t0
+  const timings = rest.timingsMs
+  const result: Omit<DedupeResult, "masters"> = {
+    assignments,
+    ...rest,
+    timingsMs: { ...timings, master_ids: (timings["master_ids"] ?? 0) + Math.round(objectsMs), total: (timings["total"] ?? 0) + Math.round(objectsMs) }
+  }
+  // A getter defined here would keep this function's whole scope (the table) alive with the result.
+  return Object.defineProperty(result, "masters", { get: lazyGoldenRecords(table, crosswalk), enumerable: true }) as DedupeResult
+}
+
+/** The golden record of person p of the crosswalk. */
+export function personMasterRecord(table: CitizenTable, crosswalk: PersonAssignments, p: number): MasterRecord {
+  const s = crosswalk.memberStart[p]!
+  const e = crosswalk.memberStart[p + 1]!
+  return e - s === 1 ? singleRecordMaster(table, crosswalk.members[s]!) : goldenRecord(table, Array.from(crosswalk.members.subarray(s, e)))
+}
+
+/** The golden records of the persons, built on the first call; the table is let go once they are built. */
+function lazyGoldenRecords(table: CitizenTable, crosswalk: PersonAssignments): () => MasterRecord[] {
+  let input: { table: CitizenTable; crosswalk: PersonAssignments } | undefined = { table, crosswalk }
   let masters: MasterRecord[] | undefined
   return () => {
     if (masters !== undefined || input === undefined) return masters ?? []
-    const { table: t, start: from, members: list } = input
-    const built: MasterRecord[] = []
-    for (let c = 0; c + 1 < from.length; c++) {
-      const s = from[c]!
-      const e = from[c + 1]!
-      if (e === s) continue
-      built.push(e - s === 1 ? singleRecordMaster(t, list[s]!) : goldenRecord(t, Array.from(list.subarray(s, e))))
-    }
+    const { table: t, crosswalk: c } = input
+    const built: MasterRecord[] = new Array(c.persons)
+    for (let p = 0; p < c.persons; p++) built[p] = personMasterRecord(t, c, p)
     input = undefined
     return (masters = built)
   }

@@ -206,11 +206,11 @@ function fullDateText(y: number, m: number, d: number): string {
 
 /** A one-record person: its own values, cleaned. */
 export function singleRecordMaster(t: CitizenTable, i: number): MasterRecord {
-  const id = t.recordIds[i]!
+  const id = t.recordIds.id(i)
   const out: { -readonly [K in keyof MasterRecord]: MasterRecord[K] } = {
     masterId: masterIdOfSmallest(id),
     memberRecordIds: [id],
-    sources: [t.sources[i]!]
+    sources: [t.sourceNames[t.source[i]!]!]
   }
   if (t.fullName[i]! >= 0) out.fullName = t.words.values[t.fullName[i]!]!
   if (t.cccd[i]! >= 0) {
@@ -236,9 +236,9 @@ export function goldenRecord(t: CitizenTable, members: readonly number[]): Maste
   if (members.length === 1) return singleRecordMaster(t, members[0]!)
   const n = members.length
   valuesOf(t.fullName, members) // sizes listA and listB for n values
-  const ids = members.map((i) => t.recordIds[i]!).sort()
+  const ids = members.map((i) => t.recordIds.id(i)).sort()
   const sources: string[] = []
-  for (const i of members) if (!sources.includes(t.sources[i]!)) sources.push(t.sources[i]!)
+  for (const i of members) if (!sources.includes(t.sourceNames[t.source[i]!]!)) sources.push(t.sourceNames[t.source[i]!]!)
   const out: { -readonly [K in keyof MasterRecord]: MasterRecord[K] } = {
     masterId: masterIdOfSmallest(ids[0]!),
     memberRecordIds: ids,
@@ -250,10 +250,11 @@ export function goldenRecord(t: CitizenTable, members: readonly number[]): Maste
   // CCCD: valid + most recent, else most frequent valid, else most frequent any.
   let valid = 0
   let latest = -1
+  const updatedAt = t.updatedAt
   for (const i of members)
     if (t.cccd[i]! >= 0 && t.cccdValid[i] === 1) {
       listB[valid++] = t.cccd[i]!
-      if (!Number.isNaN(t.updatedAt[i]!) && (latest < 0 || t.updatedAt[i]! > t.updatedAt[latest]!)) latest = i
+      if (updatedAt !== undefined && !Number.isNaN(updatedAt[i]!) && (latest < 0 || updatedAt[i]! > updatedAt[latest]!)) latest = i
     }
   let cccd = -1
   if (valid > 0) {

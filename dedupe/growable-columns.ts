@@ -40,3 +40,42 @@ export class GrowableFloat64 {
     return this.length === this.data.length ? this.data : this.data.slice(0, this.length)
   }
 }
+
+/** Small numbers per record (flags, months, days, codes below 256). */
+export class GrowableUint8 {
+  data: Uint8Array
+  length = 0
+  constructor(capacity = 1024) {
+    this.data = new Uint8Array(capacity)
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const d = new Uint8Array(this.data.length * 2)
+      d.set(this.data)
+      this.data = d
+    }
+    this.data[this.length++] = v
+  }
+  take(): Uint8Array {
+    return this.length === this.data.length ? this.data : this.data.slice(0, this.length)
+  }
+}
+
+export class GrowableInt16 {
+  data: Int16Array
+  length = 0
+  constructor(capacity = 1024) {
+    this.data = new Int16Array(capacity)
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const d = new Int16Array(this.data.length * 2)
+      d.set(this.data)
+      this.data = d
+    }
+    this.data[this.length++] = v
+  }
+  take(): Int16Array {
+    return this.length === this.data.length ? this.data : this.data.slice(0, this.length)
+  }
+}

@@ -3,12 +3,14 @@
  * prior from deterministic rules) and scoring of every candidate pair. It knows nothing about
  * citizens; the settings object says what to compare.
  *
- * Memory stays linear in the candidate pairs: the first pass over the blocks keeps each new
- * candidate pair as two record indices and a rule number (9 bytes), so scoring reads them back
- * in the same order without enumerating the blocks again; after scoring only pairs above a low
- * probability floor are kept.
+ * Memory: the first pass over the blocks keeps one bit per pair the rules produce (new or not,
+ * CandidateBits), so scoring walks the blocks again in the same order without asking the
+ * earlier rules again, and no candidate pair is stored; the records' block numbers (needed to
+ * tell new pairs) go after that pass. After scoring only pairs above a low probability floor are
+ * kept.
  */
-import { buildBlockIndex, forEachRulePair, ruleCounts, type BlockIndex, type RuleCandidateCount } from "./blocking.ts"
+import { buildBlockIndex, forEachRulePair, ruleCounts, withoutGroups, type BlockIndex, type RuleCandidateCount } from "./blocking.ts"
+import { CandidateBits } from "./candidate-pairs.ts"
 import {
   expectationMaximisation,
   initialM,
@@ -194,39 +196,6 @@ const PRIOR_PAIRS = 20
 /** Name of the session that pools every candidate pair when no rule has enough on its own. */
 export const POOLED_SESSION = "all candidate pairs (pooled: no rule had enough pairs on its own)"
 
-/** Growable list of candidate pairs (record indices and the rule that produced them). */
-class CandidateList {
-  a: Int32Array
-  b: Int32Array
-  r: Uint8Array
-  count = 0
-  /** `capacity`: an upper bound when one is known (one allocation, no regrowing). */
-  constructor(capacity: number) {
-    const n = Math.max(1024, capacity)
-    this.a = new Int32Array(n)
-    this.b = new Int32Array(n)
-    this.r = new Uint8Array(n)
-  }
-  push(x: number, y: number, rule: number): void {
-    if (this.count === this.a.length) {
-      const n = this.a.length * 2
-      const a = new Int32Array(n)
-      a.set(this.a)
-      this.a = a
-      const b = new Int32Array(n)
-      b.set(this.b)
-      this.b = b
-      const r = new Uint8Array(n)
-      r.set(this.r)
-      this.r = r
-    }
-    this.a[this.count] = x
-    this.b[this.count] = y
-    this.r[this.count] = rule
-    this.count++
-  }
-}
-
 /** Fixed-capacity uniform sample of pairs (reservoir sampling). */
 class PairReservoir {
   readonly a: Int32Array
@@ -351,14 +320,13 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
   const strategy = options.emStrategy ?? "per-rule"
   const keepWeight = Math.log2((options.keepProbability ?? 0.001) / (1 - (options.keepProbability ?? 0.001)))
 
-  const index: BlockIndex = buildBlockIndex(table, size, settings.blockingRules, options.maxBlockSize ?? 5000)
+  let index: BlockIndex = buildBlockIndex(table, size, settings.blockingRules, options.maxBlockSize ?? 5000)
   lap("blocking")
 
-  // Pass 1: count, sample for training, count deterministic matches, keep the new pairs.
+  // Pass 1: count, sample for training, count deterministic matches, mark the new pairs.
   const R = index.rules.length
   const newCounts = new Array<number>(R).fill(0)
-  // Every rule's own pairs bound the new ones from above: one allocation of the right order.
-  const candidates = new CandidateList(Math.min(index.rules.reduce((s, rule) => s + rule.rawPairs, 0), 1 << 28))
+  const candidates = new CandidateBits(index.rules.reduce((s, rule) => s + rule.rawPairs, 0))
   const perRule = index.rules.map(() => new PairReservoir(strategy === "per-rule" ? emCap : 0, random))
   const single = new PairReservoir(strategy === "single" ? emCap : 0, random)
   let deterministic = 0
@@ -368,9 +336,9 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
     let fresh = 0
     forEachRulePair(index, r, (a, b, isNew) => {
       if (strategy === "per-rule") res.offer(a, b)
+      candidates.push(isNew)
       if (!isNew) return
       fresh++
-      candidates.push(a, b, r)
       if (strategy === "single") single.offer(a, b)
       for (let d = 0; d < det.length; d++)
         if (det[d]!.holds(table, a, b)) {
@@ -381,6 +349,8 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
     newCounts[r] = fresh
   }
   const candidatePairs = newCounts.reduce((s, x) => s + x, 0)
+  // New or not is in the bits now: the records' block numbers can go.
+  index = withoutGroups(index)
   lap("enumerate")
 
   // u from random pairs.
@@ -451,10 +421,7 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
       candidatePairs >= MIN_SESSION_PAIRS
     ) {
       const pooled = new PairReservoir(emCap, seededRandom((options.seed ?? 20250701) ^ 0x5bd1e995))
-      for (let r = 0; r < R; r++)
-        forEachRulePair(index, r, (a, b, isNew) => {
-          if (isNew) pooled.offer(a, b)
-        })
+      candidates.forEach(index, R, (a, b) => pooled.offer(a, b))
       runSession(POOLED_SESSION, pooled, new Set(), 0)
     }
   }
@@ -512,17 +479,12 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
   const scorer = compileScorer(settings, { comparisons: parameters }, size)
   let bestWeight = new Float32Array(size).fill(-Infinity)
   const store = new PairStore()
-  const ca = candidates.a
-  const cb = candidates.b
-  const cr = candidates.r
-  for (let p = 0; p < candidates.count; p++) {
-    const a = ca[p]!
-    const b = cb[p]!
+  candidates.forEach(index, R, (a, b, r) => {
     const w = priorLog2Odds + scorer.bayesFactorLog2(table, a, b)
     if (w > bestWeight[a]!) bestWeight[a] = w
     if (w > bestWeight[b]!) bestWeight[b] = w
-    if (w >= holdWeight) store.push(a, b, w, cr[p]!)
-  }
+    if (w >= holdWeight) store.push(a, b, w, r)
+  })
   let recallMeasured: number | undefined
   const assumedLog2Odds = priorLog2Odds
   if (measure && deterministic > 0) {

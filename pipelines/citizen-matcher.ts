@@ -6,10 +6,11 @@
  * It is fed one record at a time straight into the dedupe column table (`citizenTableBuilder`:
  * interned, integer-coded columns), so the population never exists as an array of objects here.
  */
-import { type CitizenTableBuilder, citizenTableBuilder } from "../dedupe/citizen-table.ts"
-import { deduplicateTable, ModelCollapsed } from "../dedupe/deduplicate.ts"
+import { type CitizenTable, type CitizenTableBuilder, citizenTableBuilder } from "../dedupe/citizen-table.ts"
+import { deduplicateTableColumns, ModelCollapsed, personMasterRecord, type PersonAssignments } from "../dedupe/deduplicate.ts"
 import type { CitizenRecord } from "../dedupe/citizen-record.ts"
 import type { MasterRecord } from "../dedupe/golden-record.ts"
+import { releaseMemory } from "./release-memory.ts"
 import type { CitizenForMatching, GoldenRecord, MatchOutcome, ReviewPair, StreamingCitizenMatcher } from "./deduplicate-citizens.ts"
 
 const toCitizenRecord = (r: CitizenForMatching): CitizenRecord => ({
@@ -41,34 +42,24 @@ const toGolden = (m: MasterRecord): GoldenRecord => ({
 const STATUS = { unique: 0, merged: 1, review: 2 } as const
 
 export const probabilisticMatcher = (options: { readonly targetPrecision?: number } = {}): StreamingCitizenMatcher => ({
-  start: (decisions) => {
-    let builder: CitizenTableBuilder | undefined = citizenTableBuilder()
+  start: (decisions, expectedRecords) => {
+    let builder: CitizenTableBuilder | undefined = citizenTableBuilder(expectedRecords)
     return {
       add: (r) => builder!.add(toCitizenRecord(r)),
       finish: (): MatchOutcome => {
         const table = builder!.finish()
         builder = undefined // its growable columns are copies of the table's: let them go
-        const result = deduplicateTable(table, {
+        // ...now: the builder's columns and caches and the rows read so far are garbage that V8
+        // would otherwise collect only well into blocking, on top of its arrays.
+        releaseMemory()
+        const result = deduplicateTableColumns(table, {
           decisions,
           ...(options.targetPrecision === undefined ? {} : { targetPrecision: options.targetPrecision })
         })
-        // The outcome keeps typed arrays and the masters (no closure here may capture the table or
-        // the result, or they would live as long as the outcome).
-        const n = table.size
-        const cluster = new Int32Array(n).fill(-1)
-        for (let p = 0; p < result.masters.length; p++) {
-          for (const id of result.masters[p]!.memberRecordIds) cluster[table.indexOf.get(id)!] = p
-        }
-        const status = new Uint8Array(n)
-        const score = new Float64Array(n)
-        for (let i = 0; i < n; i++) {
-          const a = result.assignments[i]!
-          status[i] = STATUS[a.status]
-          score[i] = a.score
-        }
-        // A copy the stage empties as it takes each golden record (the stage keeps only the
-        // values masters need, not dedupe's master objects with their member lists).
-        const masters: (MasterRecord | undefined)[] = result.masters.slice()
+        // The crosswalk's columns are the outcome's (its statuses use the same codes); the table
+        // is kept only until the last golden record is taken, then let go. No closure here may
+        // capture the table or the result, or they would live as long as the outcome.
+        const { crosswalk } = result
         const reviewPairs: ReviewPair[] = result.reviewPairs.map((p) => ({
           recordIdA: p.recordIdA,
           recordIdB: p.recordIdB,
@@ -77,16 +68,12 @@ export const probabilisticMatcher = (options: { readonly targetPrecision?: numbe
           breakdown: p.fields.map((f) => ({ field: f.comparison, level: f.label, weight: Number((f.weight + f.termFrequencyAdjustment).toFixed(3)) }))
         }))
         return {
-          size: n,
-          cluster,
-          persons: masters.length,
-          status,
-          score,
-          golden: (p) => {
-            const m = masters[p]
-            masters[p] = undefined
-            return m === undefined ? undefined : toGolden(m)
-          },
+          size: crosswalk.size,
+          cluster: crosswalk.person,
+          persons: crosswalk.persons,
+          status: crosswalk.status,
+          score: crosswalk.score,
+          golden: goldenOneByOne(table, crosswalk),
           reviewPairs,
           summary: {
             method: "fellegi-sunter",
@@ -100,6 +87,17 @@ export const probabilisticMatcher = (options: { readonly targetPrecision?: numbe
     }
   }
 })
+
+/** Golden records built as they are taken, in person order; the table goes with the last one. */
+const goldenOneByOne = (table: CitizenTable, crosswalk: PersonAssignments): MatchOutcome["golden"] => {
+  let held: { table: CitizenTable; crosswalk: PersonAssignments } | undefined = { table, crosswalk }
+  return (p) => {
+    if (held === undefined || p >= held.crosswalk.persons) return undefined
+    const m = personMasterRecord(held.table, held.crosswalk, p)
+    if (p === held.crosswalk.persons - 1) held = undefined
+    return toGolden(m)
+  }
+}
 
 /**
  * The conservative matcher: records sharing a normalised CCCD are one person, nothing else

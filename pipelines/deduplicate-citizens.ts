@@ -14,8 +14,9 @@ import { sql } from "kysely"
 import type { DatabaseHandle } from "../connectors/open-database.ts"
 import { copyLine, type TargetSession, withTargetTransaction } from "../connectors/target-session.ts"
 import { deterministicId } from "../target/deterministic-id.ts"
-import { releaseMemory } from "./release-memory.ts"
+import { boundedGarbage, releaseMemory } from "./release-memory.ts"
 import { GrowableInt32 } from "../dedupe/growable-columns.ts"
+import { DigitTexts } from "./digit-texts.ts"
 
 export interface CitizenForMatching {
   readonly id: string
@@ -112,7 +113,8 @@ export interface CitizenMatching {
 }
 
 export interface StreamingCitizenMatcher {
-  start(decisions: readonly PairDecision[]): CitizenMatching
+  /** `expectedRecords`: how many records `add` will get, when known (the matcher may size its columns once). */
+  start(decisions: readonly PairDecision[], expectedRecords?: number): CitizenMatching
   /**
    * Used when `finish` throws an error `refused` accepts (returns why): the records are read
    * again into the fallback matcher, and the reason lands in the stage summary.
@@ -239,34 +241,34 @@ class Codes {
 }
 
 /**
- * The golden records' values the masters need, per person, in columns: names and IDs as
- * references to the matcher's strings, birth dates and genders as codes (they repeat). The
- * matcher's own master objects (member lists, sources, addresses …) can go as soon as each one
- * is handed over.
+ * The golden records' values the masters need, per person, in columns: names as references to
+ * the matcher's strings, IDs and phones as their digits (DigitTexts), birth dates and genders as
+ * codes (they repeat). The matcher's own master objects (member lists, sources, addresses …) can
+ * go as soon as each one is handed over.
  */
 class GoldenColumns {
   readonly fullName: (string | null)[]
-  readonly cccd: (string | null)[]
-  readonly cmnd: (string | null)[]
-  readonly phone: (string | null)[]
+  readonly cccd: DigitTexts
+  readonly cmnd: DigitTexts
+  readonly phone: DigitTexts
   private readonly births = new Codes()
   private readonly genders = new Codes()
   private readonly birthCode: Int32Array
   private readonly genderCode: Int32Array
   constructor(persons: number) {
     this.fullName = new Array<string | null>(persons).fill(null)
-    this.cccd = new Array<string | null>(persons).fill(null)
-    this.cmnd = new Array<string | null>(persons).fill(null)
-    this.phone = new Array<string | null>(persons).fill(null)
+    this.cccd = new DigitTexts(persons)
+    this.cmnd = new DigitTexts(persons)
+    this.phone = new DigitTexts(persons)
     this.birthCode = new Int32Array(persons).fill(-1)
     this.genderCode = new Int32Array(persons).fill(-1)
   }
   set(p: number, g: GoldenRecord | undefined): void {
     if (g === undefined) return
     this.fullName[p] = g.fullName
-    this.cccd[p] = g.cccd
-    this.cmnd[p] = g.cmnd
-    this.phone[p] = g.phone
+    this.cccd.set(p, g.cccd)
+    this.cmnd.set(p, g.cmnd)
+    this.phone.set(p, g.phone)
     this.birthCode[p] = this.births.code(g.birthDate)
     this.genderCode[p] = this.genders.code(g.gender)
   }
@@ -282,17 +284,21 @@ class GoldenColumns {
 
 /** Pass 1: every record into the matcher; the stage keeps each record's commune and province code. */
 const matchRecords = async (session: TargetSession, db: import("kysely").Kysely<any>, matcher: StreamingCitizenMatcher, decisions: readonly PairDecision[]) => {
-  const matching = matcher.start(decisions)
+  // The count in this snapshot is exact: the columns are sized once, not regrown and copied.
+  const [{ records }] = await session.query<any>(db.selectFrom("citizen_records").select(sql<number>`count(*)::integer`.as("records")).compile())
+  const matching = matcher.start(decisions, records)
   const sources = new Codes()
   const units = new Codes()
-  const commune = new GrowableInt32(1 << 14)
-  const province = new GrowableInt32(1 << 14)
+  const commune = new GrowableInt32(Math.max(1, records))
+  const province = new GrowableInt32(Math.max(1, records))
+  const collect = boundedGarbage()
   for await (const page of recordPages(session, db, MATCH_COLUMNS)) {
     for (const r of page) {
       matching.add(toMatching(r, sources.intern(r.source)))
       commune.push(units.code(r.new_commune_code))
       province.push(units.code(r.new_province_code))
     }
+    collect()
   }
   const outcome = matching.finish()
   if (outcome.size !== commune.length) throw new Error(`the matcher took ${outcome.size} of ${commune.length} citizen records`)
@@ -363,6 +369,9 @@ export const runDeduplicationStage = async (target: DatabaseHandle, matcher: Cit
       const goldenCommune = g?.newCommuneCode ?? null
       personCommune[p] = goldenCommune !== null ? units.code(goldenCommune) : commune[first[p]!]!
     }
+    // The matcher let its table go with the last golden record: hand those pages back before the
+    // second read allocates its own (V8 would otherwise keep them and grow for the rows anyway).
+    releaseMemory()
     const personProvince = new Int32Array(persons).fill(-2)
     for (let i = 0; i < size; i++) {
       const p = cluster[i]!
@@ -383,6 +392,7 @@ export const runDeduplicationStage = async (target: DatabaseHandle, matcher: Cit
     let merged = 0
     let review = 0
     let i = 0
+    const collect = boundedGarbage()
     for await (const page of recordPages(session, db, ["id", "source_key", "full_name", "birth_date", "gender", "cccd", "cmnd", "phone", "new_commune_code"])) {
       const masterLines: string[] = []
       const assignLines: string[] = []
@@ -395,7 +405,7 @@ export const runDeduplicationStage = async (target: DatabaseHandle, matcher: Cit
             uuidBytes(masterId, masterIds, p * 16)
             masterLines.push(copyLine([
               masterId, golden.fullName[p] ?? r.full_name, golden.birthDate(p) ?? r.birth_date, golden.gender(p) ?? r.gender,
-              golden.cccd[p] ?? r.cccd, golden.cmnd[p] ?? r.cmnd, golden.phone[p] ?? r.phone, unit(personProvince[p]!),
+              golden.cccd.get(p) ?? r.cccd, golden.cmnd.get(p) ?? r.cmnd, golden.phone.get(p) ?? r.phone, unit(personProvince[p]!),
               unit(personCommune[p]!), String(count[p])
             ]))
           }
@@ -410,6 +420,7 @@ export const runDeduplicationStage = async (target: DatabaseHandle, matcher: Cit
       }
       if (masterLines.length > 0) await session.copyIn("COPY pm_masters FROM STDIN", [masterLines.join("")])
       if (assignLines.length > 0) await session.copyIn("COPY pm_assign FROM STDIN", [assignLines.join("")])
+      collect()
     }
     if (i !== size) throw new Error("citizen records changed while deduplicating")
 

@@ -105,7 +105,9 @@ child.stderr.on("data", (chunk: string) => {
     let next = stage
     if (event?.type === "run_started") next = "plan"
     else if (event?.type === "stage" && event.stage !== undefined && event.stage !== "catalog") {
-      next = event.stage === "load" ? `load-${++loads}` : event.stage
+      // Index events belong to the stage they happen in: deferring them starts a load phase,
+      // their rebuild ends it (after the link, in the second phase).
+      if (event.stage !== "indexes") next = event.stage === "load" ? `load-${++loads}` : event.stage
     } else if (event?.type === "run_finished") next = "finish"
     if (next !== stage) {
       sample() // the last sample of the stage that ends

@@ -74,15 +74,21 @@ export interface LevelSample {
 
 export const M_FLOOR = 1e-5
 
+/** How many sampled pairs fall on each level (index = level) of comparison c of C, and in all. */
+function levelCounts(sample: LevelSample, C: number, c: number, L: number): { counts: Float64Array; total: number } {
+  const counts = new Float64Array(L + 1)
+  for (let p = 0; p < sample.count; p++) counts[sample.levels[p * C + c]!]!++
+  let total = 0
+  for (let l = 1; l <= L; l++) total += counts[l]!
+  return { counts, total }
+}
+
 /** u per comparison and level (index = level, 0 unused) from level counts of random pairs. */
 export function uFromCounts<T>(comparisons: readonly Comparison<T>[], sample: LevelSample): Float64Array[] {
   const C = comparisons.length
   return comparisons.map((cmp, c) => {
     const L = cmp.levels.length
-    const counts = new Float64Array(L + 1)
-    for (let p = 0; p < sample.count; p++) counts[sample.levels[p * C + c]!]!++
-    let total = 0
-    for (let l = 1; l <= L; l++) total += counts[l]!
+    const { counts, total } = levelCounts(sample, C, c, L)
     const u = new Float64Array(L + 1)
     // Half a pair of pseudo-count keeps levels never seen at random (an exact ID) finite.
     for (let l = 1; l <= L; l++) u[l] = (counts[l]! + 0.5) / (total + 0.5 * L)
@@ -105,10 +111,7 @@ export function uWithoutMatches<T>(comparisons: readonly Comparison<T>[], sample
   return comparisons.map((cmp, c) => {
     if (!estimated[c] || !(matchShare > 0)) return raw[c]!
     const L = cmp.levels.length
-    const counts = new Float64Array(L + 1)
-    for (let p = 0; p < sample.count; p++) counts[sample.levels[p * C + c]!]!++
-    let total = 0
-    for (let l = 1; l <= L; l++) total += counts[l]!
+    const { counts, total } = levelCounts(sample, C, c, L)
     const u = new Float64Array(L + 1)
     let sum = 0
     for (let l = 1; l <= L; l++) {

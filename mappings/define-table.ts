@@ -5,7 +5,7 @@
  * the row's unit columns, the accounting unit from the same columns, and the widening to the
  * `TableMapping` a `VendorMapping` lists.
  */
-import type { CanonicalOf, EntityKind, OldUnitRef, SourceSystem } from "./canonical-records.ts"
+import type { CanonicalOf, EntityKind, OldUnitRef } from "./canonical-records.ts"
 import { accountingUnitOf, keyText, oldUnitRef, type RowDecoding } from "./field-decoders.ts"
 import { sourceKeyOf, type MappingContext, type MappingResult, type SourceRow, type TableMapping } from "./vendor-mapping.ts"
 
@@ -16,17 +16,10 @@ export interface UnitColumns {
   readonly province?: string
 }
 
-/** Where a table is and what it reads. */
-export interface TableSource<E extends EntityKind> {
-  readonly system: SourceSystem
-  readonly table: string
-  /** Integer primary key (keyset chunking and the source key). */
-  readonly key: string
-  readonly entity: E
-  readonly columns: readonly string[]
-  readonly legacyTextColumns?: readonly string[]
-  readonly units: UnitColumns
-}
+/** Where a table is and what it reads (as in `TableMapping`), and its unit columns. */
+export type TableSource<E extends EntityKind> =
+  & Pick<TableMapping<E>, "system" | "table" | "key" | "entity" | "columns" | "legacyTextColumns">
+  & { readonly units: UnitColumns }
 
 /** What a table's record builder gets besides the decoded values and the raw row. */
 export interface RowPlace extends MappingContext {

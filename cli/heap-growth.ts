@@ -14,8 +14,24 @@ import { setFlagsFromString } from "node:v8"
 
 export const DEFAULT_HEAP_GROWING_PERCENT = 50
 
+/**
+ * The cap as a `--heap-growing-percent` flag, `undefined` for V8's own sizing (0), or a message
+ * for a setting that is not a whole number of percent.
+ */
+export const heapGrowthFlag = (setting: string | undefined): { readonly flag: string | undefined } | { readonly invalid: string } => {
+  const text = setting?.trim() ?? ""
+  if (text === "") return { flag: `--heap-growing-percent=${DEFAULT_HEAP_GROWING_PERCENT}` }
+  const percent = Number(text)
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(percent)) {
+    return { invalid: `PROVMERGE_HEAP_GROWING_PERCENT=${JSON.stringify(setting)} is not a whole number of percent (0 = V8's own sizing); using ${DEFAULT_HEAP_GROWING_PERCENT}` }
+  }
+  return { flag: percent === 0 ? undefined : `--heap-growing-percent=${percent}` }
+}
+
 export const limitHeapGrowth = (setting: string | undefined = process.env["PROVMERGE_HEAP_GROWING_PERCENT"]): void => {
-  const percent = setting === undefined || setting.trim() === "" ? DEFAULT_HEAP_GROWING_PERCENT : Number(setting)
-  if (!Number.isInteger(percent) || percent <= 0) return
-  setFlagsFromString(`--heap-growing-percent=${percent}`)
+  const chosen = heapGrowthFlag(setting)
+  if ("invalid" in chosen) {
+    process.stderr.write(`warning: ${chosen.invalid}\n`)
+    setFlagsFromString(`--heap-growing-percent=${DEFAULT_HEAP_GROWING_PERCENT}`)
+  } else if (chosen.flag !== undefined) setFlagsFromString(chosen.flag)
 }

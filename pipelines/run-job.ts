@@ -120,10 +120,14 @@ const acquireEnvironment = (job: Job, options: RunOptions) =>
     // Closing a pool waits for each connection's goodbye; one the server has killed may never
     // answer, and nothing of the run depends on it: each close gets a few seconds, then is let go.
     const closeReaders = () =>
-      Effect.promise(async () => {
+      Effect.suspend(() => {
         const open = [...readers.values()]
         readers.clear()
-        await Promise.all(open.map((r) => withinSeconds(5, r.then((x) => x.close())).catch(() => undefined)))
+        return Effect.forEach(
+          open,
+          (r) => Effect.tryPromise(() => r.then((x) => x.close())).pipe(Effect.timeout("5 seconds"), Effect.ignore),
+          { concurrency: "unbounded", discard: true }
+        )
       })
     yield* Effect.addFinalizer(closeReaders)
     const reader = (source: string, system: SourceSystem) =>
@@ -154,16 +158,6 @@ const acquireEnvironment = (job: Job, options: RunOptions) =>
     )
     return { job, target, remapper, vendors, reader, runId: randomUUID(), options, unavailableSources: new Set<string>(), workers, closeReaders } satisfies Environment
   })
-
-/** The promise's outcome, or undefined once `seconds` have passed without one. */
-const withinSeconds = <T>(seconds: number, promise: Promise<T>): Promise<T | undefined> => {
-  let timer: NodeJS.Timeout | undefined
-  const expired = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), seconds * 1000)
-    timer.unref()
-  })
-  return Promise.race([promise, expired]).finally(() => clearTimeout(timer))
-}
 
 /** Backoff for transient failures: 0.5 s, 1 s, 2 s, … with jitter. */
 const retryPolicy = Schedule.exponential("500 millis", 2).pipe(Schedule.jittered)

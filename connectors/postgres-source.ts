@@ -21,18 +21,13 @@ export const postgresSourceReader = (handle: DatabaseHandle & { engine: "postgre
       const q = rangeQuery(db, table, key, columns, range)
       const client = await pool.connect()
       let finished = false
-      // A dying connection emits 'error' on the checked-out client: heard here, reported by the read.
-      const onError = () => {
-        finished = false
-      }
-      client.on("error", onError)
       try {
         const stream = client.query(new QueryStream(q.sql, q.parameters as unknown[], { batchSize: fetchSize }))
-        yield* readableBatches<SourceRow>(stream, fetchSize)
+        // A dying connection emits 'error' (and 'end') on the checked-out client: the read fails with it.
+        yield* readableBatches<SourceRow>(stream, fetchSize, client)
         finished = true
       } finally {
         // A cursor abandoned or broken mid-result leaves the connection unusable: drop it.
-        client.off("error", onError)
         client.release(!finished)
       }
     },

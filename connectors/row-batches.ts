@@ -88,11 +88,25 @@ export class RowQueue<R> {
   }
 }
 
+/** The events of a driver's connection a read listens to ('error', 'end'). */
+interface ConnectionEvents {
+  on(event: "error" | "end", listener: (...args: any[]) => void): unknown
+  off(event: "error" | "end", listener: (...args: any[]) => void): unknown
+}
+
 /**
  * Arrays of rows from an object-mode Readable (pg-query-stream): buffered rows are taken with
  * synchronous read() calls; the stream fetches the next page only when its buffer drains.
+ *
+ * `connection`, the client the stream reads from, is listened to as well: pg-query-stream reports
+ * a lost connection only by destroying itself, and its destroy first waits for the dead
+ * connection's ReadyForQuery, so neither 'error' nor 'close' would ever come.
  */
-export async function* readableBatches<R>(stream: Readable, size: number): AsyncGenerator<R[], void, undefined> {
+export async function* readableBatches<R>(
+  stream: Readable,
+  size: number,
+  connection?: ConnectionEvents
+): AsyncGenerator<R[], void, undefined> {
   const state: { ended: boolean; failure: { error: unknown } | undefined } = { ended: false, failure: undefined }
   let wake: (() => void) | undefined
   const signal = () => {
@@ -116,10 +130,16 @@ export async function* readableBatches<R>(stream: Readable, size: number): Async
   const throwIfFailed = () => {
     if (state.failure !== undefined) throw state.failure.error
   }
+  const onConnectionEnd = () => {
+    if (!state.ended) state.failure ??= { error: new Error("Connection terminated unexpectedly") }
+    signal()
+  }
   stream.on("readable", onReadable)
   stream.on("end", onEnd)
   stream.on("error", onError)
   stream.on("close", onClose)
+  connection?.on("error", onError)
+  connection?.on("end", onConnectionEnd)
   try {
     let batch: R[] = []
     for (;;) {
@@ -145,6 +165,8 @@ export async function* readableBatches<R>(stream: Readable, size: number): Async
     stream.off("end", onEnd)
     stream.off("error", onError)
     stream.off("close", onClose)
+    connection?.off("error", onError)
+    connection?.off("end", onConnectionEnd)
     if (!stream.destroyed && !stream.readableEnded) stream.destroy()
   }
 }

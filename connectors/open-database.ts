@@ -49,7 +49,15 @@ export const openDatabase = async (location: DatabaseLocation, options: OpenOpti
     }
     case "postgres": {
       const { default: pgModule } = await import("pg")
-      const pool = new pgModule.Pool({ connectionString: location.url.toString(), max: options.poolSize ?? 4 })
+      // TCP keepalive (mysql2 has it on by default, pg does not): a connection that sits idle
+      // through a long stage, or whose peer vanished without a reset, is found out by the kernel
+      // instead of being waited on forever.
+      const pool = new pgModule.Pool({
+        connectionString: location.url.toString(),
+        max: options.poolSize ?? 4,
+        keepAlive: true,
+        keepAliveInitialDelayMillis: 30_000
+      })
       pool.on("error", () => {
         // An idle client lost its connection (server restart). The pool drops it; the next query
         // reconnects, and a failing query surfaces through the caller's retry policy.

@@ -100,7 +100,13 @@ export const openTarget = (job: Job) =>
       },
       catch: (e) => new TargetUnavailable({ target: describeLocation(job.target), cause: describeError(e) })
     }),
-    (handle) => Effect.promise(() => handle.close().catch(() => undefined))
+    // As for the sources: a connection the server killed may never answer its goodbye, and
+    // everything of the run is committed by now, so the close gets a few seconds, then is let go.
+    // (Not PGlite's: its close is what writes the embedded database out.)
+    (handle) => {
+      const close = Effect.tryPromise(() => handle.close())
+      return (handle.engine === "pglite" ? close : close.pipe(Effect.timeout("10 seconds"))).pipe(Effect.ignore)
+    }
   )
 
 const acquireEnvironment = (job: Job, options: RunOptions) =>

@@ -26,6 +26,7 @@ import {
   type TrainingSession
 } from "./fellegi-sunter.ts"
 import { EXCLUDED_WEIGHT, seededRandom, type LinkageOptions, type LinkageSettings } from "./linkage-settings.ts"
+import { termFrequencyShare } from "./u-priors.ts"
 
 export interface ScoredPairs {
   readonly a: Int32Array
@@ -99,6 +100,7 @@ export function compileScorer<T>(
   const contradiction = new Uint8Array(C * stride)
   model.comparisons.forEach((p, c) => p.levels.forEach((lv, i) => (contradiction[c * stride + i + 1] = lv.m < contradictionM && lv.weight < -2 ? 1 : 0)))
   const tfFloor = 1 / Math.max(2, 2 * size)
+  const tfShare = termFrequencyShare(size, settings.priorU?.termFrequencyRecords ?? 0)
   const exclusions = (settings.exclusions ?? []).map((r) => {
     const c = comps.findIndex((cmp) => cmp.name === r.comparison)
     if (c < 0) throw new Error(`exclusion rule ${r.name}: unknown comparison ${r.comparison}`)
@@ -141,7 +143,7 @@ export function compileScorer<T>(
         const uLevel = tfU[k]!
         if (uLevel > 0) {
           const tf = Math.max(comps[c]!.termFrequency!(table, a, b), tfFloor)
-          w += Math.log2(uLevel / tf)
+          w += tfShare * Math.log2(uLevel / tf)
         }
       }
       return w
@@ -360,7 +362,7 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
   // reads the table's columns front to back for one side of every pair.
   const byFirst = pairsByFirstRecord(rp, size)
   const uSample = levelsOf(table, provisional, C, byFirst.a, byFirst.b, rp.count)
-  const u = uFromCounts(comps, uSample)
+  const u = uFromCounts(comps, uSample, settings.priorU)
   lap("estimate_u")
 
   // m by EM.
@@ -470,7 +472,7 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
   const clampPrior = (p: number) => Math.min(Math.max(p, 1 / Math.max(pairsTotal, 2)), 0.5)
   let prior = clampPrior(pairsTotal > 0 ? deterministic / recall / pairsTotal : 0)
   let priorLog2Odds = Math.log2(prior / (1 - prior))
-  const parameters = modelParameters(comps, m, settings.uWithoutMatches === true ? uWithoutMatches(comps, uSample, m, prior, estimated) : u, estimated)
+  const parameters = modelParameters(comps, m, settings.uWithoutMatches === true ? uWithoutMatches(comps, uSample, m, prior, estimated, settings.priorU) : u, estimated)
 
   // Pass 2: score. With a measured recall the prior may still rise, so pairs a little below
   // the keep threshold are held until it is known.

@@ -188,6 +188,15 @@ const PRIOR_SHIFT_MAX = 4
 
 /** A training session needs at least this many pairs. */
 const MIN_SESSION_PAIRS = 50
+/**
+ * With a prior for m (LinkageSettings.priorM), a training rule's session needs only this many
+ * pairs, and a comparison in it this many pairs with values on both sides. Training rules'
+ * blocks are nearly all matches (the same ID number, the same birth date and given name): on a
+ * small input a dozen of them say more about m than hundreds of pairs of a look-alike rule,
+ * and the prior, worth PRIOR_PAIRS matches, keeps a dozen from deciding alone.
+ */
+const MIN_TRAINING_SESSION_PAIRS = 10
+const MIN_TRAINING_SESSION_VALUES = 5
 const TOO_FEW = "too few pairs"
 const COLLAPSED = "collapsed"
 /** A session this small that collapses is set aside instead of refusing the run. */
@@ -195,6 +204,15 @@ const SMALL_SESSION_PAIRS = 1000
 const TOO_LITTLE = "too little evidence"
 /** Weight of LinkageSettings.priorM in a session's m, in matched pairs. */
 const PRIOR_PAIRS = 20
+/**
+ * The same for sessions of rules that are not training rules (`train: false`): their blocks are
+ * full of look-alikes (namesakes of one commune, siblings), and on the few dozen pairs of a
+ * small input EM takes all of them for matches (lambda ~1), so the other fields' m become the
+ * look-alikes' (two different birth dates as a common pattern between one person's records).
+ * They are only used when no training rule could estimate a comparison, which at scale does
+ * not happen; there the prior keeps its say until they have found a few hundred matches.
+ */
+const PRIOR_PAIRS_LOOKALIKE_RULES = 200
 /** Name of the session that pools every candidate pair when no rule has enough on its own. */
 export const POOLED_SESSION = "all candidate pairs (pooled: no rule had enough pairs on its own)"
 
@@ -375,10 +393,13 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
   const runSession = (name: string, res: PairReservoir, deactivated: ReadonlySet<string>, group: 0 | 1) => {
     const sample = levelsOf(table, provisional, C, res.a, res.b, res.size)
     const share = nonNullShare(sample, C)
-    const active = comps.map((cmp, c) => !deactivated.has(cmp.name) && share[c]! * sample.count >= 20)
+    const withPrior = group === 0 && settings.priorM !== undefined
+    const minPairs = withPrior ? MIN_TRAINING_SESSION_PAIRS : MIN_SESSION_PAIRS
+    const minValues = withPrior ? MIN_TRAINING_SESSION_VALUES : 20
+    const active = comps.map((cmp, c) => !deactivated.has(cmp.name) && share[c]! * sample.count >= minValues)
     const activeNames = comps.filter((_, c) => active[c]).map((cmp) => cmp.name)
-    if (sample.count < MIN_SESSION_PAIRS) {
-      sessions.push({ rule: name, pairs: sample.count, active: activeNames, lambda: 0, iterations: 0, converged: false, discarded: `${TOO_FEW} (< ${MIN_SESSION_PAIRS})` })
+    if (sample.count < minPairs) {
+      sessions.push({ rule: name, pairs: sample.count, active: activeNames, lambda: 0, iterations: 0, converged: false, discarded: `${TOO_FEW} (< ${minPairs})` })
       return
     }
     const em = expectationMaximisation(comps, sample, active, u, mStart, maxIter)
@@ -400,13 +421,15 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
       if (!active[c]) return
       mRuns[group]![c]!++
       // With a prior, the session's m is the posterior mean: the prior counts as PRIOR_PAIRS
-      // matched pairs, which only matters when EM found few matches (small inputs).
+      // matched pairs (more for look-alike rules), which only matters when EM found few
+      // matches (small inputs).
       const prior = settings.priorM?.[cmp.name]
       const matches = em.lambda * sample.count
+      const priorPairs = group === 0 ? PRIOR_PAIRS : PRIOR_PAIRS_LOOKALIKE_RULES
       for (let l = 1; l <= cmp.levels.length; l++)
         mSum[group]![c]![l]! +=
           prior !== undefined && prior.length === cmp.levels.length
-            ? (matches * em.m[c]![l]! + PRIOR_PAIRS * prior[l - 1]!) / (matches + PRIOR_PAIRS)
+            ? (matches * em.m[c]![l]! + priorPairs * prior[l - 1]!) / (matches + priorPairs)
             : em.m[c]![l]!
     })
   }

@@ -6,8 +6,10 @@
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import { parseCitizenCsvInto } from "../../dedupe/citizen-csv.ts"
+import type { CitizenRecord } from "../../dedupe/citizen-record.ts"
 import { citizenTableBuilder } from "../../dedupe/citizen-table.ts"
-import { deduplicateTable } from "../../dedupe/deduplicate.ts"
+import { deduplicate, deduplicateTable } from "../../dedupe/deduplicate.ts"
+import { generatePopulation } from "../../dedupe/synthetic-population.ts"
 
 const HEADER = "record_id,source,cccd,cmnd,full_name,birth_date,gender,hometown_code,address,father_name,mother_name"
 
@@ -79,5 +81,36 @@ describe("small inputs: a few hand-made records", () => {
       expect(status("lan-1")).toBe("unique")
       expect(status("alone")).toBe("unique")
     })
+  })
+})
+
+describe("small inputs: m from a training rule's few pairs", () => {
+  /** One record per person of a synthetic population, plus every 20th further record (as in deduplicate.test.ts). */
+  const sparseSample = (records: number, seed: number) => {
+    const pop = generatePopulation({ persons: records + 5, seed })
+    const seen = new Set<string>()
+    const out: CitizenRecord[] = []
+    let extra = 0
+    for (let i = 0; i < pop.records.length && out.length < records; i++) {
+      const p = pop.personIds[i]!
+      if (seen.has(p) && extra++ % 20 !== 0) continue
+      seen.add(p)
+      out.push(pop.records[i]!)
+    }
+    return out
+  }
+
+  it("uses the dozen pairs sharing a CCCD, so two different birth dates in one year stay a contradiction", () => {
+    for (const seed of [1, 2]) {
+      const result = deduplicate(sparseSample(1000, seed))
+      const cccd = result.model.sessions.find((s) => s.rule === "cccd")!
+      expect(cccd.pairs).toBeLessThan(50)
+      expect(cccd.discarded).toBeUndefined()
+      // Learnt from namesakes' blocks (lambda ~1 on a few dozen pairs) it was 0.02-0.05: one
+      // person's records "often" had two different birth dates, and namesakes merged.
+      const birthDate = result.model.comparisons.find((c) => c.name === "birth_date")!
+      expect(birthDate.levels[4]!.label).toMatch(/same year, different day/)
+      expect(birthDate.levels[4]!.m).toBeLessThan(0.005)
+    }
   })
 })

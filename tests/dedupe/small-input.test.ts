@@ -100,6 +100,19 @@ describe("small inputs: m from a training rule's few pairs", () => {
     return out
   }
 
+  it("sets aside a small session whose matches mostly hold two different CCCDs: look-alikes, not persons", () => {
+    // 300 records: every rule has too few pairs, and the pooled session over all candidate
+    // pairs (nearly all sorted-neighbourhood namesakes) took 71 % of them for matches.
+    const records = sparseSample(300, 1).map(({ communeCode: _c, phone: _p, updatedAt: _u, ...r }): CitizenRecord => r)
+    const result = deduplicate(records)
+    const pooled = result.model.sessions.find((s) => s.rule.startsWith("all candidate pairs"))!
+    expect(pooled.discarded).toMatch(/too little evidence .*fewer than 50 % agree/)
+    // Default m then: the same CCCD is strong evidence again (it was 7.9 bits, m 0.07).
+    const cccd = result.model.comparisons.find((c) => c.name === "cccd")!
+    expect(cccd.levels[0]!.m).toBeGreaterThan(0.9)
+    expect(result.model.warnings.join(" ")).toMatch(/default m values used/)
+  })
+
   it("uses the dozen pairs sharing a CCCD, so two different birth dates in one year stay a contradiction", () => {
     for (const seed of [1, 2]) {
       const result = deduplicate(sparseSample(1000, seed))

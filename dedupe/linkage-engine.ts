@@ -185,6 +185,16 @@ export function compileScorer<T>(
 
 /** How far (bits) a measured deterministic recall may move the prior from the assumed one. */
 const PRIOR_SHIFT_MAX = 4
+/**
+ * The prior's floor is one matching pair among the input's pairs, or among this many when it
+ * has fewer. Without it a file of two records and no deterministic pair got a prior of 0.5
+ * (one expected match in one pair), and two women named Nguyễn Thị Lan born in 1990, nothing
+ * else known, merged automatically (probability 0.99999), though a province holds dozens. A
+ * file that small says nothing about how often its records repeat; 1 in 1,000 pairs leaves
+ * that pair to a reviewer and a pair with a full birth date and an address to the merge.
+ * Inputs of 46 records or more, or with a deterministic pair, are not affected.
+ */
+const PRIOR_FLOOR_PAIRS = 1000
 
 /** A training session needs at least this many pairs. */
 const MIN_SESSION_PAIRS = 50
@@ -519,7 +529,8 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
 
   const pairsTotal = (size * (size - 1)) / 2
   const recall = Math.min(Math.max(settings.deterministicRecall, 0.01), 1)
-  const clampPrior = (p: number) => Math.min(Math.max(p, 1 / Math.max(pairsTotal, 2)), 0.5)
+  // At least one matching pair expected, but among no fewer than PRIOR_FLOOR_PAIRS pairs.
+  const clampPrior = (p: number) => Math.min(Math.max(p, 1 / Math.max(pairsTotal, PRIOR_FLOOR_PAIRS)), 0.5)
   let prior = clampPrior(pairsTotal > 0 ? deterministic / recall / pairsTotal : 0)
   let priorLog2Odds = Math.log2(prior / (1 - prior))
   const parameters = modelParameters(comps, m, settings.uWithoutMatches === true ? uWithoutMatches(comps, uSample, m, prior, estimated, settings.priorU) : u, estimated)

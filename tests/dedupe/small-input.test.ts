@@ -44,6 +44,22 @@ describe("small inputs: a few hand-made records", () => {
     expect(cccd.levels[0]!.weight).toBeGreaterThan(7)
   })
 
+  it("does not merge two records that share only a common name and birth year, with no deterministic pair to set the prior", () => {
+    // A province holds dozens of women named Nguyễn Thị Lan born in 1990. With one pair in the
+    // file the prior was 0.5, and the name and year alone merged them (0.99999).
+    const { status, master, result } = dedupeCsv(`${HEADER}\na,x,,,Nguyễn Thị Lan,1990,nữ,,,,\nb,y,,,Nguyễn Thị Lan,1990,nữ,,,,\n`)
+    expect(master("a")).not.toBe(master("b"))
+    expect(status("a")).not.toBe("merged")
+    expect(result.model.prior).toBeLessThanOrEqual(0.001)
+  })
+
+  it("still merges two records of one person with no ID in common: swapped day and month, parents and address agree", () => {
+    const lines = readFileSync(new URL("./fixtures/small-hard-cases.csv", import.meta.url), "utf8").split("\n")
+    const { status, master } = dedupeCsv([lines[0], ...lines.filter((l) => l.startsWith("swap-"))].join("\n"))
+    expect(master("swap-a")).toBe(master("swap-b"))
+    expect(status("swap-a")).toBe("merged")
+  })
+
   describe("hard cases (tests/dedupe/fixtures/small-hard-cases.csv)", () => {
     const { master, status, reviewed } = dedupeCsv(readFileSync(new URL("./fixtures/small-hard-cases.csv", import.meta.url), "utf8"))
 

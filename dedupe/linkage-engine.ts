@@ -415,8 +415,9 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
     const minValues = small ? MIN_TRAINING_SESSION_VALUES : 20
     const active = comps.map((cmp, c) => !deactivated.has(cmp.name) && share[c]! * sample.count >= minValues)
     const activeNames = comps.filter((_, c) => active[c]).map((cmp) => cmp.name)
-    if (sample.count < minPairs || activeNames.length === 0) {
-      sessions.push({ rule: name, pairs: sample.count, active: activeNames, lambda: 0, iterations: 0, converged: false, discarded: `${TOO_FEW} (< ${minPairs})` })
+    if (sample.count < minPairs || (small && activeNames.length === 0)) {
+      const why = sample.count < minPairs ? `${TOO_FEW} (< ${minPairs})` : `${TOO_FEW} (< ${MIN_SESSION_PAIRS}), and larger sessions estimated what it could`
+      sessions.push({ rule: name, pairs: sample.count, active: activeNames, lambda: 0, iterations: 0, converged: false, discarded: why })
       return
     }
     const em = expectationMaximisation(comps, sample, active, u, mStart, maxIter)

@@ -5,6 +5,7 @@
  */
 import { citizenComparisons, citizenLevels, idDifference, NAME_PART_DIFFERENT, NAME_PART_OTHER_DIACRITICS, NAMED_AS_PARENT } from "./citizen-comparisons.ts"
 import { CCCD_WIDTH, type CitizenTable } from "./citizen-table.ts"
+import { CITIZEN_U_PRIOR } from "./citizen-u-priors.ts"
 import { blockKey, type LinkageSettings, type SortedNeighbourhoodRule } from "./linkage-settings.ts"
 
 type T = CitizenTable
@@ -206,6 +207,7 @@ export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSe
     measureDeterministicRecall: true,
     uWithoutMatches: true,
     priorM: CITIZEN_PRIOR_M,
+    priorU: CITIZEN_U_PRIOR,
     exclusions: [
       {
         // A given name (tên) does not change; siblings and twins share everything else.

@@ -12,6 +12,7 @@
  */
 import { Data } from "effect"
 import type { Comparison } from "./linkage-settings.ts"
+import { uPriorCounts, type UPrior } from "./u-priors.ts"
 
 export interface LevelParameters {
   readonly label: string
@@ -83,15 +84,21 @@ function levelCounts(sample: LevelSample, C: number, c: number, L: number): { co
   return { counts, total }
 }
 
-/** u per comparison and level (index = level, 0 unused) from level counts of random pairs. */
-export function uFromCounts<T>(comparisons: readonly Comparison<T>[], sample: LevelSample): Float64Array[] {
+/**
+ * u per comparison and level (index = level, 0 unused) from level counts of random pairs, with
+ * the reference u of `prior` (u-priors.ts) blended in where there is one.
+ */
+export function uFromCounts<T>(comparisons: readonly Comparison<T>[], sample: LevelSample, prior?: UPrior): Float64Array[] {
   const C = comparisons.length
+  const priorCounts = uPriorCounts(comparisons, prior)
   return comparisons.map((cmp, c) => {
     const L = cmp.levels.length
     const { counts, total } = levelCounts(sample, C, c, L)
     const u = new Float64Array(L + 1)
+    const pc = priorCounts[c]
+    const priorTotal = pc === undefined ? 0 : prior!.pairs
     // Half a pair of pseudo-count keeps levels never seen at random (an exact ID) finite.
-    for (let l = 1; l <= L; l++) u[l] = (counts[l]! + 0.5) / (total + 0.5 * L)
+    for (let l = 1; l <= L; l++) u[l] = (counts[l]! + 0.5 + (pc?.[l] ?? 0)) / (total + 0.5 * L + priorTotal)
     return u
   })
 }
@@ -103,19 +110,28 @@ export function uFromCounts<T>(comparisons: readonly Comparison<T>[], sample: Le
  * same full birth date) those few matches are a large part of what the sample finds there, and
  * u taken as is makes the level count for too little. Here the expected matches' counts
  * (matchShare * pairs * m) are subtracted before u is normalised; a level left with no pairs
- * keeps the half pair of pseudo-count.
+ * keeps the half pair of pseudo-count and the prior's share (u-priors.ts).
  */
-export function uWithoutMatches<T>(comparisons: readonly Comparison<T>[], sample: LevelSample, m: readonly Float64Array[], matchShare: number, estimated: readonly boolean[]): Float64Array[] {
+export function uWithoutMatches<T>(
+  comparisons: readonly Comparison<T>[],
+  sample: LevelSample,
+  m: readonly Float64Array[],
+  matchShare: number,
+  estimated: readonly boolean[],
+  prior?: UPrior
+): Float64Array[] {
   const C = comparisons.length
-  const raw = uFromCounts(comparisons, sample)
+  const raw = uFromCounts(comparisons, sample, prior)
+  const priorCounts = uPriorCounts(comparisons, prior)
   return comparisons.map((cmp, c) => {
     if (!estimated[c] || !(matchShare > 0)) return raw[c]!
     const L = cmp.levels.length
     const { counts, total } = levelCounts(sample, C, c, L)
     const u = new Float64Array(L + 1)
+    const pc = priorCounts[c]
     let sum = 0
     for (let l = 1; l <= L; l++) {
-      u[l] = Math.max(counts[l]! - matchShare * total * m[c]![l]!, 0) + 0.5
+      u[l] = Math.max(counts[l]! - matchShare * total * m[c]![l]!, 0) + 0.5 + (pc?.[l] ?? 0)
       sum += u[l]!
     }
     for (let l = 1; l <= L; l++) u[l]! /= sum

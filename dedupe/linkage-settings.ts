@@ -4,6 +4,7 @@
  * generic over the prepared table `T` (columnar arrays built once per run); Vietnamese citizens
  * and the FEBRL benchmark records are two such tables with their own settings.
  */
+import type { UPrior } from "./u-priors.ts"
 
 /** One level of a comparison, strongest agreement first. Level 0 ("null": a value is missing) is implicit. */
 export interface ComparisonLevel {
@@ -141,6 +142,12 @@ export interface LinkageSettings<T> {
    * inputs); without it the generic starting values of EM are used.
    */
   readonly priorM?: Readonly<Record<string, readonly number[]>>
+  /**
+   * Reference u per comparison blended with the input's random pairs (u-priors.ts), so that u
+   * on a small input is not whatever its few pairs happen to show; without it u is the input's
+   * alone.
+   */
+  readonly priorU?: UPrior
   /**
    * Optional fast path: writes every comparison's level for the pair into out[offset + c], in
    * the order of `comparisons`. Must agree with the comparisons' own `compare`.

@@ -6,6 +6,7 @@
 import type { FellegiSunterModel } from "./fellegi-sunter.ts"
 import { probabilityOf } from "./linkage-engine.ts"
 import { EXCLUDED_WEIGHT, type LinkageSettings } from "./linkage-settings.ts"
+import { termFrequencyShare } from "./u-priors.ts"
 
 export interface FieldContribution {
   readonly comparison: string
@@ -39,13 +40,15 @@ export function explainPair<T>(
   b: number
 ): PairExplanation {
   const tfFloor = 1 / Math.max(2, 2 * size)
+  const tfShare = termFrequencyShare(size, settings.priorU?.termFrequencyRecords ?? 0)
   let total = priorWeight
   const fields = settings.comparisons.map((cmp, c): FieldContribution => {
     const level = cmp.compare(table, a, b)
     if (level === 0) return { comparison: cmp.name, level, label: "missing on one side", weight: 0, termFrequencyAdjustment: 0 }
     const p = model.comparisons[c]!.levels[level - 1]!
     let tfAdj = 0
-    if (p.termFrequency && cmp.termFrequency !== undefined) tfAdj = Math.log2(p.termFrequencyU / Math.max(cmp.termFrequency(table, a, b), tfFloor))
+    if (p.termFrequency && cmp.termFrequency !== undefined)
+      tfAdj = tfShare * Math.log2(p.termFrequencyU / Math.max(cmp.termFrequency(table, a, b), tfFloor))
     total += p.weight + tfAdj
     return { comparison: cmp.name, level, label: p.label, m: p.m, u: p.u, weight: p.weight, termFrequencyAdjustment: tfAdj }
   })

@@ -40,6 +40,12 @@ export interface ReviewCapacity {
   readonly maxReviewShare: number
 }
 
+/**
+ * Records a reviewer can always be shown, however small the input: 2 % of a file of 40 records
+ * is no record at all, and a pair the model gives 0.99 went "unique" without a word.
+ */
+const MIN_REVIEW_RECORDS = 10
+
 export function thresholdsFromTargetPrecision(
   weights: ArrayLike<number>,
   targetPrecision: number,
@@ -56,7 +62,7 @@ export function thresholdsFromTargetPrecision(
     const band: number[] = []
     for (let k = 0; k < weights.length; k++) if (weights[k]! >= reviewW && weights[k]! < autoW) band.push(k)
     band.sort((x, y) => weights[y]! - weights[x]!)
-    const budget = Math.floor(capacity.maxReviewShare * capacity.records)
+    const budget = Math.max(Math.floor(capacity.maxReviewShare * capacity.records), MIN_REVIEW_RECORDS)
     const seen = new Set<number>()
     for (const k of band) {
       seen.add(capacity.a[k]!)

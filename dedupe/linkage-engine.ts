@@ -25,6 +25,7 @@ import {
   type LevelSample,
   type TrainingSession
 } from "./fellegi-sunter.ts"
+import { isContradictionLevel } from "./contradiction-levels.ts"
 import { EXCLUDED_WEIGHT, seededRandom, type LinkageOptions, type LinkageSettings } from "./linkage-settings.ts"
 
 export interface ScoredPairs {
@@ -66,9 +67,10 @@ export interface PairScorer<T> {
   /**
    * True when an exclusion rule holds or some field of the pair sits at a contradicting level:
    * one that almost never occurs between two records of one person (m below
-   * `contradictionM`) and is at least four times more common between different people
-   * (weight below -2), such as two different full birth dates; unless a comparison of
-   * `contradictionUnlessExact` is at its strongest level.
+   * `contradictionM` with 95 % confidence, given the matched pairs m was estimated from) and is
+   * at least four times more common between different people (weight below -2), such as two
+   * birth days in one year; unless a comparison of `contradictionUnlessExact` is at its
+   * strongest level. See contradiction-levels.ts.
    */
   contradicts(table: T, a: number, b: number): boolean
   /** True when a comparison of `contradictionUnlessExact` is at its strongest level (the same ID number). */
@@ -97,7 +99,9 @@ export function compileScorer<T>(
   const tfU = new Float64Array(C * stride)
   model.comparisons.forEach((p, c) => p.levels.forEach((lv, i) => (tfU[c * stride + i + 1] = lv.termFrequency ? lv.termFrequencyU : 0)))
   const contradiction = new Uint8Array(C * stride)
-  model.comparisons.forEach((p, c) => p.levels.forEach((lv, i) => (contradiction[c * stride + i + 1] = lv.m < contradictionM && lv.weight < -2 ? 1 : 0)))
+  model.comparisons.forEach((p, c) =>
+    p.levels.forEach((lv, i) => (contradiction[c * stride + i + 1] = isContradictionLevel(lv, p.matchedPairs, contradictionM) ? 1 : 0))
+  )
   const tfFloor = 1 / Math.max(2, 2 * size)
   const exclusions = (settings.exclusions ?? []).map((r) => {
     const c = comps.findIndex((cmp) => cmp.name === r.comparison)
@@ -370,6 +374,9 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
   // m sums per comparison, separately for training rules (0) and the other rules (1).
   const mSum = [0, 1].map(() => comps.map((cmp) => new Float64Array(cmp.levels.length + 1)))
   const mRuns = [0, 1].map(() => new Array<number>(C).fill(0))
+  // Sum of 1 / (matched pairs) of the sessions averaged: the variance of a mean of R session
+  // estimates is Σ m(1−m)/n_s / R², so R² / Σ 1/n_s is the matched pairs the mean rests on.
+  const inverseMatched = [0, 1].map(() => new Array<number>(C).fill(0))
   const runSession = (name: string, res: PairReservoir, deactivated: ReadonlySet<string>, group: 0 | 1) => {
     const sample = levelsOf(table, provisional, C, res.a, res.b, res.size)
     const share = nonNullShare(sample, C)
@@ -401,6 +408,8 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
       // matched pairs, which only matters when EM found few matches (small inputs).
       const prior = settings.priorM?.[cmp.name]
       const matches = em.lambda * sample.count
+      const behind = em.matched[c]! + (prior !== undefined && prior.length === cmp.levels.length ? PRIOR_PAIRS : 0)
+      inverseMatched[group]![c]! += behind > 0 ? 1 / behind : Infinity
       for (let l = 1; l <= cmp.levels.length; l++)
         mSum[group]![c]![l]! +=
           prior !== undefined && prior.length === cmp.levels.length
@@ -439,6 +448,12 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
     return x
   })
   const estimated = comps.map((_, c) => mRuns[0]![c]! + mRuns[1]![c]! > 0)
+  const matchedPairs = comps.map((cmp, c) => {
+    const g = mRuns[0]![c]! > 0 ? 0 : mRuns[1]![c]! > 0 ? 1 : -1
+    if (g >= 0) return (mRuns[g]![c]! * mRuns[g]![c]!) / inverseMatched[g]![c]!
+    const prior = settings.priorM?.[cmp.name]
+    return prior !== undefined && prior.length === cmp.levels.length ? PRIOR_PAIRS : 0
+  })
   const usable = sessions.filter((s) => s.discarded === undefined)
   const warnings: string[] = []
   if (usable.length === 0) {
@@ -470,7 +485,7 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
   const clampPrior = (p: number) => Math.min(Math.max(p, 1 / Math.max(pairsTotal, 2)), 0.5)
   let prior = clampPrior(pairsTotal > 0 ? deterministic / recall / pairsTotal : 0)
   let priorLog2Odds = Math.log2(prior / (1 - prior))
-  const parameters = modelParameters(comps, m, settings.uWithoutMatches === true ? uWithoutMatches(comps, uSample, m, prior, estimated) : u, estimated)
+  const parameters = modelParameters(comps, m, settings.uWithoutMatches === true ? uWithoutMatches(comps, uSample, m, prior, estimated) : u, estimated, matchedPairs)
 
   // Pass 2: score. With a measured recall the prior may still rise, so pairs a little below
   // the keep threshold are held until it is known.

@@ -38,6 +38,8 @@ const autoW = res.thresholds.autoMergeWeight
 const reviewW = res.thresholds.reviewWeight
 const key = (a: string, b: string) => (a < b ? a + "|" + b : b + "|" + a)
 const reason = new Map(res.reviewPairs.map((r) => [key(r.recordIdA, r.recordIdB), r.reason]))
+const conflictOf = new Map(res.reviewPairs.map((r) => [key(r.recordIdA, r.recordIdB), r.conflict]))
+const rowOf = new Map(records.map((r, i) => [r.recordId, i]))
 const describe = (i: number) => {
   const r = records[i]!
   return `${r.fullName ?? "-"} | ${r.birthDate ?? "-"} | ${r.gender ?? "-"} | cccd ${r.cccd ?? "-"} | cmnd ${r.cmnd ?? "-"} | ht ${r.hometownCode ?? "-"} | com ${r.communeCode ?? "-"}/${t.residenceCommune[i]} | ${r.address ?? "-"} | f ${r.fatherName ?? "-"} | m ${r.motherName ?? "-"} | ph ${r.phone ?? "-"}`
@@ -54,11 +56,15 @@ const sharedParts = (a: number, b: number): string => {
   const year = (i: number) => (t.comparedBirthYear[i]! > 0 ? t.comparedBirthYear[i]! : -1)
   return [
     part("name", t.fullNameFolded[a]!, t.fullNameFolded[b]!, neg),
+    part("surname", t.surnameFolded[a]!, t.surnameFolded[b]!, neg),
+    part("middle", t.middleInitial[a]! > 0 ? t.middleInitial[a]! : -1, t.middleInitial[b]! > 0 ? t.middleInitial[b]! : -1, neg),
     part("given", t.givenFolded[a]!, t.givenFolded[b]!, neg),
     part("date", date(a), date(b), neg),
     part("year", year(a), year(b), neg),
     part("commune", t.residenceCommune[a]!, t.residenceCommune[b]!, neg),
-    part("hometown", t.hometown[a]!, t.hometown[b]!, neg)
+    part("hometown", t.hometown[a]!, t.hometown[b]!, neg),
+    part("gender", t.gender[a]! || -1, t.gender[b]! || -1, neg),
+    part("parents", t.fatherFolded[a]! >= 0 && t.motherFolded[a]! >= 0 ? t.fatherFolded[a]! * 1e6 + t.motherFolded[a]! : -1, t.fatherFolded[b]! >= 0 && t.motherFolded[b]! >= 0 ? t.fatherFolded[b]! * 1e6 + t.motherFolded[b]! : -1, neg)
   ].join(" ")
 }
 const settings = citizenSettings()
@@ -102,6 +108,9 @@ for (const members of byPerson.values())
       if (n < examples) {
         shown.set(kind, n + 1)
         console.log(`[${kind}] w=${w?.toFixed(1) ?? "-"}\n  ${describe(i)}\n  ${describe(j)}`)
+        const c = conflictOf.get(key(a, b))
+        if (c !== undefined && process.argv.includes("--fields"))
+          console.log(`  ${reason.get(key(a, b))}: ${describe(rowOf.get(c.recordIdA)!)}\n    vs ${describe(rowOf.get(c.recordIdB)!)} (same person: ${pop.personIds[rowOf.get(c.recordIdA)!] === pop.personIds[rowOf.get(c.recordIdB)!]})`)
         if (e !== undefined && process.argv.includes("--fields"))
           console.log(`  prior ${e.priorWeight.toFixed(1)}; ${e.fields.filter((f) => f.level !== 0).map((f) => `${f.comparison} ${(f.weight + f.termFrequencyAdjustment).toFixed(1)}`).join(", ")}`)
       }

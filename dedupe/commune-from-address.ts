@@ -86,10 +86,38 @@ function startsUnitInsidePart(tokens: AddressTokens, k: number, t: TypeWordToken
  * so an address written without commas, or with " - " between its units, names the same units.
  */
 function namedUnitList(address: string): NamedUnit[] {
-  const tokens = tokenizeAddress(address.replace(DOTTED_LETTER, ", $1. "))
+  const parts = address.split(PART_BREAK).map(partUnits)
+  // A type word typed without diacritics inside a part counts only when the whole address has none.
+  const plain = parts.every((p) => p.plain) ? 1 : 0
+  return parts.flatMap((p) => p.units[plain]!)
+}
+
+const PART_BREAK = /[,;|\n\r]/
+
+/** A comma-separated part's units, when the address is accented (0) and when it is all plain (1). */
+interface PartUnits {
+  readonly plain: boolean
+  readonly units: readonly (readonly NamedUnit[])[]
+}
+
+/** Parts repeat across addresses ("xã Bình Hồng" in every address of the commune): read once. */
+const partCache = new Map<string, PartUnits>()
+const PART_CACHE_LIMIT = 100_000
+
+function partUnits(part: string): PartUnits {
+  const hit = partCache.get(part)
+  if (hit !== undefined) return hit
+  const tokens = tokenizeAddress(part.replace(DOTTED_LETTER, ", $1. "))
+  let plain = true
+  for (let k = 0; k < tokens.folded.length && plain; k++) plain = tokens.written[k] === tokens.folded[k]
+  const out: PartUnits = { plain, units: [unitsIn(tokens, false), plain ? unitsIn(tokens, true) : []] }
+  if (partCache.size >= PART_CACHE_LIMIT) partCache.clear()
+  partCache.set(part, out)
+  return out
+}
+
+function unitsIn(tokens: AddressTokens, plainAddress: boolean): NamedUnit[] {
   const n = tokens.folded.length
-  let plainAddress = true
-  for (let k = 0; k < n && plainAddress; k++) plainAddress = tokens.written[k] === tokens.folded[k]
   // Where units may start: [token, type word].
   const starts: { k: number; t: TypeWordTokens }[] = []
   for (let k = 0; k < n; ) {

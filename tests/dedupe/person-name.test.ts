@@ -32,6 +32,8 @@ describe("parseBirthDate / parseGender", () => {
     expect(parseBirthDate("1990-03-07")).toEqual({ year: 1990, month: 3, day: 7 })
     expect(parseBirthDate("07/03/1990")).toEqual({ year: 1990, month: 3, day: 7 })
     expect(parseBirthDate("1990")).toEqual({ year: 1990, month: 0, day: 0 })
+    expect(parseBirthDate("1990/03/07")).toEqual({ year: 1990, month: 3, day: 7 })
+    expect(parseBirthDate("1990.3.7")).toEqual({ year: 1990, month: 3, day: 7 })
     expect(parseBirthDate("31/02/1990")).toBeUndefined()
     expect(parseBirthDate("1990-13-01")).toBeUndefined()
     expect(parseBirthDate("abc")).toBeUndefined()

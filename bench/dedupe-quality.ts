@@ -7,6 +7,10 @@
  * `--cli-columns`: only the input columns the issue lists for `provmerge dedupe --input`
  * (INPUT_COLUMNS of dedupe/citizen-csv.ts), without its optional commune_code, phone and
  * updated_at: what the CLI is judged on. The pipeline's dedupe stage has them all.
+ * `--address-forms`: every address rewritten into one of the other ways Vietnamese addresses
+ * are typed (chosen per record by its id): without commas, with " - " between the units, with
+ * the type words abbreviated ("X.", "H.", "T.") and no commas. The generator writes every
+ * address with commas; this checks that reading the commune does not depend on them.
  */
 import type { CitizenRecord } from "../dedupe/citizen-record.ts"
 import { deduplicate } from "../dedupe/deduplicate.ts"
@@ -19,7 +23,24 @@ const seed = Number(seedArg ?? 7)
 const pop = generatePopulation({ persons, seed })
 /** A record as the CLI's CSV can carry it. */
 const asCliRecord = ({ communeCode: _c, phone: _p, updatedAt: _u, ...r }: CitizenRecord): CitizenRecord => r
-const records = cliColumns ? pop.records.map(asCliRecord) : pop.records
+const addressForms = process.argv.includes("--address-forms")
+/** One of three other written forms of the address, picked by a hash of the record id. */
+const otherAddressForm = (r: CitizenRecord): CitizenRecord => {
+  if (r.address === undefined) return r
+  let h = 0
+  for (let k = 0; k < r.recordId.length; k++) h = (h * 31 + r.recordId.charCodeAt(k)) | 0
+  const parts = r.address.split(", ")
+  const form = Math.abs(h) % 3
+  const address =
+    form === 0
+      ? parts.join(" ")
+      : form === 1
+        ? parts.join(" - ")
+        : parts.map((p) => p.replace(/^(xã|xa) /i, "X. ").replace(/^(huyện|huyen) /i, "H. ").replace(/^(tỉnh|tinh) /i, "T. ")).join(" ")
+  return { ...r, address }
+}
+const columns = cliColumns ? pop.records.map(asCliRecord) : pop.records
+const records = addressForms ? columns.map(otherAddressForm) : columns
 const t0 = performance.now()
 const res = deduplicate(records)
 const seconds = (performance.now() - t0) / 1000

@@ -66,7 +66,8 @@ export function parseBirthDate(raw: string | undefined): BirthDateParts | undefi
   let d = 0
   let match: RegExpExecArray | null
   if ((match = /^(\d{4})$/.exec(s)) !== null) y = Number(match[1])
-  else if ((match = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$/.exec(s)) !== null) {
+  // Year first with dashes (ISO), or with slashes or dots as some registers export it.
+  else if ((match = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$/.exec(s) ?? /^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$/.exec(s)) !== null) {
     y = Number(match[1])
     m = Number(match[2])
     d = Number(match[3])

@@ -184,6 +184,23 @@ export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSe
         train: false,
         key: (t, i) => blockKey(t.fatherFolded[i]!, t.motherFolded[i]!, year(t, i))
       },
+      {
+        // A parent's name and the given name do not change; a typo in the surname or middle
+        // name, or a record without a birth year, escapes the rules above. Siblings share the
+        // parents but not the given name, so the blocks stay small.
+        kind: "key",
+        name: "given name + father",
+        deactivates: ["given_name", "parents"],
+        train: false,
+        key: (t, i) => blockKey(t.givenFolded[i]!, t.fatherFolded[i]!)
+      },
+      {
+        kind: "key",
+        name: "given name + mother",
+        deactivates: ["given_name", "parents"],
+        train: false,
+        key: (t, i) => blockKey(t.givenFolded[i]!, t.motherFolded[i]!)
+      },
       sortedName
     ],
     deterministicRules: [

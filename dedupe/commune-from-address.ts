@@ -15,7 +15,7 @@
  * as one commune. Source values are left alone (golden records show only codes the sources
  * gave); what is read here is only used to compare and block.
  */
-import { tokenizeAddress, typeWordBefore } from "../mappings/admin-units/address-tokens.ts"
+import { TYPE_WORD_TOKENS, tokenizeAddress, type AddressTokens, type TypeWordTokens } from "../mappings/admin-units/address-tokens.ts"
 import type { Interner } from "./linkage-settings.ts"
 
 /** Records that must have written a name next to a code before the name is read as that code. */
@@ -30,62 +30,150 @@ export interface NamedUnits {
   readonly province: string
 }
 
-/** What one comma-separated part of an address names: a unit level and its folded name. */
-interface NamedPart {
-  /** "commune", "district", "province", "city" (thành phố: a province or a district), or "" (a hamlet, a street). */
+/** A unit an address names: its level and folded name, and whether its type word opens a part. */
+interface NamedUnit {
+  /** "commune", "district", "province", or "city" (thành phố: a province or a district). */
   readonly level: string
   readonly name: string
+  readonly opensPart: boolean
 }
 
-const NOTHING: NamedPart = { level: "", name: "" }
-/** Parts repeat across addresses ("xã Bình Hồng" in every address of the commune): parsed once. */
-const partCache = new Map<string, NamedPart>()
-const PART_CACHE_LIMIT = 100_000
+const NUMBER = /^\d+$/
 
-function namedPart(part: string): NamedPart {
-  let p = partCache.get(part)
-  if (p !== undefined) return p
-  p = NOTHING
-  const tokens = tokenizeAddress(part)
-  const n = tokens.folded.length
-  // The type word opens the part: one or two tokens ("xa", "thi tran").
-  for (const len of [2, 1]) {
-    if (len >= n) continue
-    const type = typeWordBefore(tokens, len)
-    if (type === undefined || type.folded.length !== len) continue
-    const name = tokens.folded.slice(len).join(" ")
-    p = { level: type.type === "thanh pho" ? "city" : type.levels[0]!, name }
-    break
+/** True when a type word's written form carries diacritics (xã, phường, huyện; not tt, p, x). */
+const accented = (t: TypeWordTokens): boolean => t.folded.some((f, k) => f !== t.written[k])
+
+/**
+ * The type word whose tokens start at token k, if any. A word written with diacritics must be
+ * the type word's own spelling ("xà" is not "xã"; "Quân" is not "quận").
+ */
+function typeWordAt(tokens: AddressTokens, k: number): TypeWordTokens | undefined {
+  for (const t of TYPE_WORD_TOKENS) {
+    const n = t.folded.length
+    if (k + n > tokens.folded.length) continue
+    let ok = true
+    for (let j = 0; j < n && ok; j++) {
+      const f = tokens.folded[k + j]!
+      const w = tokens.written[k + j]!
+      ok = f === t.folded[j] && (w === f || w === t.written[j])
+    }
+    if (ok) return t
   }
-  if (partCache.size >= PART_CACHE_LIMIT) partCache.clear()
-  partCache.set(part, p)
-  return p
+  return undefined
 }
 
 /**
- * The commune, district and province an address names by their type words (xã / phường /
- * thị trấn, huyện / quận / thị xã, tỉnh / thành phố, and their abbreviations), each opening a
- * comma-separated part. Parts without a type word (the hamlet, a street) are skipped.
+ * A type word inside a part (not opening it) starts a unit only when it cannot be a name:
+ * written with its own diacritics ("Thôn 3 xã Bình Hồng huyện Mỹ Hào", no commas); a
+ * one-letter abbreviation only before a number ("P.3 Q.5"); an accentless full word
+ * ("huyen") only in an address typed entirely without diacritics, where a name cannot be told
+ * from it anyway. "xã Xuân Quan" keeps Quan as a name: the address has diacritics and "quan"
+ * is not written "quận".
+ */
+function startsUnitInsidePart(tokens: AddressTokens, k: number, t: TypeWordTokens, plainAddress: boolean): boolean {
+  const n = t.folded.length
+  if (t.folded.every((f) => f.length === 1)) return n > 1 || NUMBER.test(tokens.folded[k + n] ?? "")
+  if (!accented(t)) return true
+  const writtenAccented = t.written.every((w, j) => tokens.written[k + j] === w)
+  return writtenAccented || plainAddress
+}
+
+/**
+ * The units an address names by their type words (xã / phường / thị trấn, huyện / quận / thị
+ * xã, tỉnh / thành phố, and their abbreviations): each type word followed by a name, which runs
+ * to the next type word or the end of the comma-separated part. Type words opening a part are
+ * taken as they come; those inside a part only when they cannot be a name (startsUnitInsidePart),
+ * so an address written without commas, or with " - " between its units, names the same units.
+ */
+function namedUnitList(address: string): NamedUnit[] {
+  const parts = address.split(PART_BREAK).map(partUnits)
+  // A type word typed without diacritics inside a part counts only when the whole address has none.
+  const plain = parts.every((p) => p.plain) ? 1 : 0
+  return parts.flatMap((p) => p.units[plain]!)
+}
+
+const PART_BREAK = /[,;|\n\r]/
+
+/** A comma-separated part's units, when the address is accented (0) and when it is all plain (1). */
+interface PartUnits {
+  readonly plain: boolean
+  readonly units: readonly (readonly NamedUnit[])[]
+}
+
+/** Parts repeat across addresses ("xã Bình Hồng" in every address of the commune): read once. */
+const partCache = new Map<string, PartUnits>()
+const PART_CACHE_LIMIT = 100_000
+
+function partUnits(part: string): PartUnits {
+  const hit = partCache.get(part)
+  if (hit !== undefined) return hit
+  const tokens = tokenizeAddress(part.replace(DOTTED_LETTER, ", $1. "))
+  let plain = true
+  for (let k = 0; k < tokens.folded.length && plain; k++) plain = tokens.written[k] === tokens.folded[k]
+  const out: PartUnits = { plain, units: [unitsIn(tokens, false), plain ? unitsIn(tokens, true) : []] }
+  if (partCache.size >= PART_CACHE_LIMIT) partCache.clear()
+  partCache.set(part, out)
+  return out
+}
+
+function unitsIn(tokens: AddressTokens, plainAddress: boolean): NamedUnit[] {
+  const n = tokens.folded.length
+  // Where units may start: [token, type word].
+  const starts: { k: number; t: TypeWordTokens }[] = []
+  for (let k = 0; k < n; ) {
+    const t = typeWordAt(tokens, k)
+    if (t !== undefined && (tokens.partStart[k] === true || startsUnitInsidePart(tokens, k, t, plainAddress))) {
+      starts.push({ k, t })
+      k += t.folded.length
+    } else k++
+  }
+  // A name runs to the next unit or the end of its part. A type word with no name after it
+  // ("xa xuan quan huyen …": quan before huyen) is a word of the name before it; from the last
+  // start backwards, so each name is measured against the next start that is kept.
+  const units: NamedUnit[] = []
+  let next = n
+  for (let s = starts.length - 1; s >= 0; s--) {
+    const { k, t } = starts[s]!
+    const from = k + t.folded.length
+    let to = from
+    while (to < next && (to === from || tokens.partStart[to] !== true)) to++
+    if (to === from || tokens.partStart[from] === true) continue
+    units.push({ level: t.type === "thanh pho" ? "city" : t.levels[0]!, name: tokens.folded.slice(from, to).join(" "), opensPart: tokens.partStart[k] === true })
+    next = k
+  }
+  return units.reverse()
+}
+
+/**
+ * A one-letter abbreviation with its dot inside a part ("Xóm 5 X. Đức Nam H. Đông Hưng"):
+ * the dot says it is a type word, and tokens lose the dot, so it is made to open a part.
+ */
+const DOTTED_LETTER = /(?<=\s)([XxPpQqHhTtFf])\.\s*(?=[^\s,.])/gu
+
+/**
+ * The commune, district and province an address names (namedUnitList). Units whose type word
+ * opens a part come first; one found inside a part only fills a level no part named.
  */
 export function namedUnits(address: string): NamedUnits {
   let commune = ""
   let district = ""
   let province = ""
-  for (const part of address.split(PART_BREAK)) {
-    const { level, name } = namedPart(part)
-    if (level === "commune" && commune === "") commune = name
-    else if (level === "district" && district === "") district = name
-    else if (level === "province" && province === "") province = name
-    // Thành phố is a province or a district: after a district it is the province.
-    else if (level === "city") {
-      if (district !== "" && province === "") province = name
-      else if (district === "") district = name
+  const units = namedUnitList(address)
+  for (const opensPart of [true, false])
+    for (const { level, name, opensPart: o } of units) {
+      if (o !== opensPart) continue
+      if (level === "commune" && commune === "") commune = name
+      else if (level === "district" && district === "") district = name
+      else if (level === "province" && province === "") province = name
+      // Thành phố is a province or a district: after a district it is the province.
+      else if (level === "city") {
+        if (district !== "" && province === "") province = name
+        else if (district === "") district = name
+      }
     }
-  }
   return { commune, district, province }
 }
 
-const PART_BREAK = /[,;|\n\r]/
 
 /** Districts and provinces each commune name is written with anywhere in the input. */
 interface NameScope {

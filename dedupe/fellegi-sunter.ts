@@ -31,6 +31,12 @@ export interface ComparisonParameters {
   readonly levels: readonly LevelParameters[]
   /** False when no training session could estimate m (the defaults were kept). */
   readonly mEstimated: boolean
+  /**
+   * How many matched pairs the m estimate rests on (effective count over the sessions it was
+   * averaged from; 0 when m was not estimated): what the confidence of "m is below the
+   * contradiction cut" is judged by (contradiction-levels.ts).
+   */
+  readonly matchedPairs: number
 }
 
 export interface TrainingSession {
@@ -195,6 +201,8 @@ function aggregatePatterns(sample: LevelSample, C: number, active: readonly bool
 
 export interface EmResult {
   readonly m: Float64Array[]
+  /** Per comparison: the expected number of matched pairs with a value on it (what m was estimated from). */
+  readonly matched: Float64Array
   readonly lambda: number
   readonly iterations: number
   readonly converged: boolean
@@ -217,6 +225,7 @@ export function expectationMaximisation<T>(
   let iterations = 0
   let converged = false
   const total = sample.count
+  const matched = new Float64Array(C)
   while (iterations < maxIterations) {
     iterations++
     const logRatio = m.map((mc, c) => {
@@ -247,6 +256,7 @@ export function expectationMaximisation<T>(
       const n = num[c]!
       let s = 0
       for (let l = 1; l < n.length; l++) s += n[l]!
+      matched[c] = s
       if (s <= 0) continue
       for (let l = 1; l < n.length; l++) {
         const v = n[l]! / s
@@ -262,7 +272,7 @@ export function expectationMaximisation<T>(
       break
     }
   }
-  return { m, lambda, iterations, converged }
+  return { m, matched, lambda, iterations, converged }
 }
 
 /**
@@ -301,11 +311,13 @@ export function modelParameters<T>(
   comparisons: readonly Comparison<T>[],
   m: readonly Float64Array[],
   u: readonly Float64Array[],
-  estimated: readonly boolean[]
+  estimated: readonly boolean[],
+  matchedPairs?: readonly number[]
 ): ComparisonParameters[] {
   return comparisons.map((cmp, c) => ({
     name: cmp.name,
     mEstimated: estimated[c]!,
+    matchedPairs: matchedPairs?.[c] ?? 0,
     levels: cmp.levels.map((lv, i) => {
       const mm = Math.max(m[c]![i + 1]!, M_FLOOR)
       const uu = u[c]![i + 1]!

@@ -25,6 +25,7 @@ import {
   type LevelSample,
   type TrainingSession
 } from "./fellegi-sunter.ts"
+import { isContradictionLevel } from "./contradiction-levels.ts"
 import { EXCLUDED_WEIGHT, seededRandom, type LinkageOptions, type LinkageSettings } from "./linkage-settings.ts"
 import { termFrequencyShare } from "./u-priors.ts"
 
@@ -67,9 +68,10 @@ export interface PairScorer<T> {
   /**
    * True when an exclusion rule holds or some field of the pair sits at a contradicting level:
    * one that almost never occurs between two records of one person (m below
-   * `contradictionM`) and is at least four times more common between different people
-   * (weight below -2), such as two different full birth dates; unless a comparison of
-   * `contradictionUnlessExact` is at its strongest level.
+   * `contradictionM` with 95 % confidence, given the matched pairs m was estimated from) and is
+   * at least four times more common between different people (weight below -2), such as two
+   * birth days in one year; unless a comparison of `contradictionUnlessExact` is at its
+   * strongest level. See contradiction-levels.ts.
    */
   contradicts(table: T, a: number, b: number): boolean
   /** True when a comparison of `contradictionUnlessExact` is at its strongest level (the same ID number). */
@@ -98,7 +100,9 @@ export function compileScorer<T>(
   const tfU = new Float64Array(C * stride)
   model.comparisons.forEach((p, c) => p.levels.forEach((lv, i) => (tfU[c * stride + i + 1] = lv.termFrequency ? lv.termFrequencyU : 0)))
   const contradiction = new Uint8Array(C * stride)
-  model.comparisons.forEach((p, c) => p.levels.forEach((lv, i) => (contradiction[c * stride + i + 1] = lv.m < contradictionM && lv.weight < -2 ? 1 : 0)))
+  model.comparisons.forEach((p, c) =>
+    p.levels.forEach((lv, i) => (contradiction[c * stride + i + 1] = isContradictionLevel(lv, p.matchedPairs, contradictionM) ? 1 : 0))
+  )
   const tfFloor = 1 / Math.max(2, 2 * size)
   const tfShare = termFrequencyShare(size, settings.priorU?.termFrequencyRecords ?? 0)
   const exclusions = (settings.exclusions ?? []).map((r) => {
@@ -408,6 +412,9 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
   // Comparisons whose strongest level is the same ID number.
   const identifiers = (settings.contradictionUnlessExact ?? []).map((name) => comps.findIndex((cmp) => cmp.name === name)).filter((c) => c >= 0)
   const withPriorM = settings.priorM !== undefined
+  // Sum of 1 / (matched pairs) of the sessions averaged: the variance of a mean of R session
+  // estimates is Σ m(1−m)/n_s / R², so R² / Σ 1/n_s is the matched pairs the mean rests on.
+  const inverseMatched = [0, 1].map(() => new Array<number>(C).fill(0))
   const runSession = (name: string, res: PairReservoir, deactivated: ReadonlySet<string>, group: 0 | 1, small = false) => {
     const sample = levelsOf(table, provisional, C, res.a, res.b, res.size)
     const share = nonNullShare(sample, C)
@@ -454,6 +461,8 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
       const prior = settings.priorM?.[cmp.name]
       const matches = em.lambda * sample.count
       const priorPairs = group === 0 ? PRIOR_PAIRS : PRIOR_PAIRS_LOOKALIKE_RULES
+      const behind = em.matched[c]! + (prior !== undefined && prior.length === cmp.levels.length ? priorPairs : 0)
+      inverseMatched[group]![c]! += behind > 0 ? 1 / behind : Infinity
       for (let l = 1; l <= cmp.levels.length; l++)
         mSum[group]![c]![l]! +=
           prior !== undefined && prior.length === cmp.levels.length
@@ -502,6 +511,12 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
     return x
   })
   const estimated = comps.map((_, c) => mRuns[0]![c]! + mRuns[1]![c]! > 0)
+  const matchedPairs = comps.map((cmp, c) => {
+    const g = mRuns[0]![c]! > 0 ? 0 : mRuns[1]![c]! > 0 ? 1 : -1
+    if (g >= 0) return (mRuns[g]![c]! * mRuns[g]![c]!) / inverseMatched[g]![c]!
+    const prior = settings.priorM?.[cmp.name]
+    return prior !== undefined && prior.length === cmp.levels.length ? PRIOR_PAIRS : 0
+  })
   const usable = sessions.filter((s) => s.discarded === undefined)
   const warnings: string[] = []
   if (usable.length === 0) {
@@ -534,7 +549,13 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
   const clampPrior = (p: number) => Math.min(Math.max(p, 1 / Math.max(pairsTotal, PRIOR_FLOOR_PAIRS)), 0.5)
   let prior = clampPrior(pairsTotal > 0 ? deterministic / recall / pairsTotal : 0)
   let priorLog2Odds = Math.log2(prior / (1 - prior))
-  const parameters = modelParameters(comps, m, settings.uWithoutMatches === true ? uWithoutMatches(comps, uSample, m, prior, estimated, settings.priorU) : u, estimated)
+  const parameters = modelParameters(
+    comps,
+    m,
+    settings.uWithoutMatches === true ? uWithoutMatches(comps, uSample, m, prior, estimated, settings.priorU) : u,
+    estimated,
+    matchedPairs
+  )
 
   // Pass 2: score. With a measured recall the prior may still rise, so pairs a little below
   // the keep threshold are held until it is known.

@@ -195,6 +195,8 @@ export function clusterPersons(input: ClusteringInput): Clustering {
     } while (i !== x)
     return undefined
   }
+  const rivalRoots: number[] = []
+  const rivalWeights: number[] = []
   for (const p of autoIdx) {
     const a = pairs.a[p]!
     const b = pairs.b[p]!
@@ -217,17 +219,27 @@ export function clusterPersons(input: ClusteringInput): Clustering {
       if (r !== undefined) {
         // The rivals the clusters built so far still leave: a rival record already in the same
         // person as the record it conflicts with, or whose conflict the clusters explain, is none.
-        let rest = Math.pow(2, -w)
+        // Rival records in one cluster are one rival person: the hypothesis "the record is that
+        // person" counts once, with its strongest link, not once per record the person has.
         let strongest: IndexPair | undefined
         let strongestW = -Infinity
+        rivalRoots.length = 0
+        rivalWeights.length = 0
         for (const v of r) {
-          if (find(v.rival) === find(v.other)) continue
-          rest += Math.pow(2, v.weight - w)
+          const root = find(v.rival)
+          if (root === find(v.other)) continue
+          const k = rivalRoots.indexOf(root)
+          if (k < 0) {
+            rivalRoots.push(root)
+            rivalWeights.push(v.weight)
+          } else if (v.weight > rivalWeights[k]!) rivalWeights[k] = v.weight
           if (v.weight > strongestW) {
             strongestW = v.weight
             strongest = { a: v.other, b: v.rival }
           }
         }
+        let rest = Math.pow(2, -w)
+        for (const rw of rivalWeights) rest += Math.pow(2, rw - w)
         if (strongest !== undefined && -Math.log2(rest) < thresholds.autoMergeWeight) {
           refusedForRival++
           review.push({ a, b, weight: w, reason: "rival_candidate", conflict: strongest })

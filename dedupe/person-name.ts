@@ -35,11 +35,22 @@ export interface NameParts {
 
 const tokenCache = new Map<string, string>()
 
-/** One word of a name in display form: canonical tones, lowercase with a capital first letter. */
+/**
+ * A letter typed twice in a row ("Quỳnhh", "Huỳỳnh", "AAnh"): no Vietnamese syllable repeats a
+ * letter, except plain o and u ("xoong"; "Luu", Lưu typed without diacritics), so the second
+ * one is a key bounce. Without this the given names Quỳnhh and Quỳnh fold to different keys and
+ * block and compare as a misspelling at best.
+ */
+const DOUBLED_LETTER = /((?![ou])\p{L})\1+/gu
+
+/**
+ * One word of a name in display form: canonical tones, lowercase with a capital first letter,
+ * a doubled letter written once (DOUBLED_LETTER).
+ */
 export function normaliseNameToken(raw: string): string {
   const hit = tokenCache.get(raw)
   if (hit !== undefined) return hit
-  const clean = cleanText(raw).toLowerCase()
+  const clean = cleanText(raw).toLowerCase().replace(DOUBLED_LETTER, "$1")
   const out = clean.length === 0 ? "" : clean[0]!.toUpperCase() + clean.slice(1)
   if (tokenCache.size > 200_000) tokenCache.clear()
   tokenCache.set(raw, out)

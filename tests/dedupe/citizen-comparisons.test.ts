@@ -107,7 +107,9 @@ describe("citizen comparisons", () => {
     const p = { fatherName: "Lê Văn Hải", motherName: "Trần Thị Mai" }
     expect(level("parents", p, { fatherName: "LE VAN HAI", motherName: "Trần Thị Mai" }).level).toBe(1)
     expect(level("parents", p, { fatherName: "Lê Văn Hải" }).level).toBe(2)
-    expect(level("parents", p, { fatherName: "Lê Văn Hải", motherName: "Trần Thị Maii" }).level).toBe(3)
+    expect(level("parents", p, { fatherName: "Lê Văn Hải", motherName: "Trần Thị Mao" }).level).toBe(3)
+    // A letter typed twice is written once when the name is read (person-name.ts).
+    expect(level("parents", p, { fatherName: "Lê Văn Hải", motherName: "Trần Thị Maii" }).level).toBe(1)
     expect(level("parents", p, { fatherName: "Lê Văn Hải", motherName: "Phạm Thị Hoa" }).level).toBe(5)
     expect(level("parents", p, { fatherName: "Đỗ Minh Tuấn" }).level).toBe(6)
     expect(level("parents", p, {}).level).toBe(0)

@@ -19,6 +19,31 @@ describe("commune read from the address", () => {
     expect(namedUnits("Thôn 3, Bình Hồng")).toEqual({ commune: "", district: "", province: "" })
   })
 
+  it("reads the units of addresses written without commas, with dashes, or abbreviated", () => {
+    const full = { commune: "binh hong", district: "my hao", province: "hung yen" }
+    expect(namedUnits("Thôn 3 xã Bình Hồng huyện Mỹ Hào tỉnh Hưng Yên")).toEqual(full)
+    expect(namedUnits("thon 3 xa binh hong huyen my hao tinh hung yen")).toEqual(full)
+    expect(namedUnits("Thôn 3 - Xã Bình Hồng - Huyện Mỹ Hào - Tỉnh Hưng Yên")).toEqual(full)
+    expect(namedUnits("Thôn 3 X. Bình Hồng H. Mỹ Hào T. Hưng Yên")).toEqual(full)
+    expect(namedUnits("Số 12 đường Lê Lợi, P.3, Q.5, TP.HCM")).toEqual({ commune: "3", district: "5", province: "hcm" })
+    expect(namedUnits("12 Lê Lợi P3 Q5")).toEqual({ commune: "3", district: "5", province: "" })
+    expect(namedUnits("TT. Như Quỳnh, H. Văn Lâm")).toEqual({ commune: "nhu quynh", district: "van lam", province: "" })
+    expect(namedUnits("khu 4 phường 3 thị xã Mỹ Hào")).toEqual({ commune: "3", district: "my hao", province: "" })
+  })
+
+  it("does not take a name for a type word inside a part", () => {
+    // Quan is a name (quận is written with its diacritics); Xà is not xã.
+    expect(namedUnits("xã Xuân Quan huyện Văn Giang")).toEqual({ commune: "xuan quan", district: "van giang", province: "" })
+    expect(namedUnits("Thôn Xà Cầu, xã Bình Hồng")).toEqual({ commune: "binh hong", district: "", province: "" })
+    // Without diacritics a type word with no name after it belongs to the name before it.
+    expect(namedUnits("xa xuan quan huyen van giang")).toEqual({ commune: "xuan quan", district: "van giang", province: "" })
+    // A unit opening a part wins over one read inside a part.
+    expect(namedUnits("thon dong xa cau, xa binh hong")).toEqual({ commune: "binh hong", district: "", province: "" })
+    // A single letter inside a part is an abbreviation only with its dot or before a number.
+    expect(namedUnits("Đường Nguyễn Văn Cừ Q 5")).toEqual({ commune: "", district: "5", province: "" })
+    expect(namedUnits("Thôn An X Bình")).toEqual({ commune: "", district: "", province: "" })
+  })
+
   it("reads the code two records wrote next to the same commune name; the record's own code and the golden value stay", () => {
     const records = [
       rec("a", { communeCode: "10057", address: "Thôn 1, xã Đức Nam, huyện Đông Hưng" }),

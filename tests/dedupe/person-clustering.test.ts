@@ -30,6 +30,25 @@ describe("competing candidates", () => {
   })
 })
 
+describe("clustering: rivals", () => {
+  const thresholds = thresholdsFromTargetPrecision([], 0.995)
+  it("a rival person counts once, not once per record it has", () => {
+    // Record 0 fits person A (record 1, w 20) and person B (records 2, 3, 4, one person by their
+    // w-30 links; w 12 each). B's records conflict with A's. One rival person at 2^12 against
+    // 2^20 leaves 0-1 above the auto-merge weight (8 bits > 7.64); counted once per record
+    // (3 × 2^12) it fell below (6.4 bits).
+    const scored = pairs([[2, 3, 30], [2, 4, 30], [3, 4, 30], [0, 1, 20], [0, 2, 12], [0, 3, 12], [0, 4, 12]])
+    const conflict = (x: number, y: number) => (x === 1 && y >= 2) || (y === 1 && x >= 2)
+    const rivals = competingCandidates(5, scored, thresholds.autoMergeWeight, conflict, () => false)
+    expect(rivals.get(3)?.length).toBe(3)
+    const out = clusterPersons({ size: 5, pairs: scored, thresholds, crossConflict: conflict, rivals })
+    expect(out.cluster[0]).toBe(out.cluster[1])
+    expect(out.cluster[2]).not.toBe(out.cluster[0])
+    // Only 0's links to B are refused, now that 0 is A's.
+    expect(out.reviewPairs.every((r) => r.a === 0 && r.b >= 2)).toBe(true)
+  })
+})
+
 describe("clustering: conflicts the clusters explain", () => {
   const thresholds = thresholdsFromTargetPrecision([], 0.995)
   const DATE = 3

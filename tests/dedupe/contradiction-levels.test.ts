@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { isContradictionLevel, mUpperBound } from "../../dedupe/contradiction-levels.ts"
+import { boundIsInformative, isContradictionLevel, mUpperBound } from "../../dedupe/contradiction-levels.ts"
 import type { ComparisonParameters } from "../../dedupe/fellegi-sunter.ts"
 import { compileScorer } from "../../dedupe/linkage-engine.ts"
 import type { LinkageSettings } from "../../dedupe/linkage-settings.ts"
@@ -33,8 +33,19 @@ describe("contradiction levels are decided with the uncertainty of m", () => {
     expect(isContradictionLevel({ m: 0.0048, weight: -7.5 }, 2_000_000, CUT)).toBe(true)
     // Rare but not evidence against a match: never a contradiction.
     expect(isContradictionLevel({ m: 0.001, weight: -1 }, 10_000, CUT)).toBe(false)
-    // m not estimated (no matched pairs): never a contradiction.
-    expect(isContradictionLevel({ m: 0.001, weight: -3.5 }, 0, CUT)).toBe(false)
+  })
+
+  it("where the matched pairs are too few for the bound to say anything, the estimate decides (small inputs keep their guards)", () => {
+    // 539 pairs: not even m = 0 can be shown below 0.005; 2,154: m = 0.0025 can.
+    expect(boundIsInformative(539, CUT)).toBe(false)
+    expect(boundIsInformative(2_000, CUT)).toBe(false)
+    expect(boundIsInformative(2_200, CUT)).toBe(true)
+    // A 1,000-record input: different given names, m 0.0016 from 336 matched pairs (bound 0.011).
+    expect(isContradictionLevel({ m: 0.0016, weight: -9.2 }, 336, CUT)).toBe(true)
+    expect(isContradictionLevel({ m: 0.009, weight: -6.8 }, 336, CUT)).toBe(false)
+    // m not estimated at all (the settings' default m): the default decides.
+    expect(isContradictionLevel({ m: 0.001, weight: -3.5 }, 0, CUT)).toBe(true)
+    expect(isContradictionLevel({ m: 0.001, weight: -1 }, 0, CUT)).toBe(false)
   })
 
   it("the scorer's contradiction guard uses the bound, not the point estimate", () => {

@@ -21,6 +21,15 @@ export const releaseMemory = (): void => {
   gcFunction()({ type: "major", execution: "sync", flavor: "last-resort" })
 }
 
+/**
+ * One full collection (not memory-reducing): for a long synchronous computation whose phases
+ * leave large typed arrays behind (the dedupe stage's linkage), so they are freed before the
+ * next phase allocates its own. Tens of milliseconds on the stage's heap.
+ */
+export const collectGarbage = (): void => {
+  gcFunction()({ type: "major", execution: "sync" })
+}
+
 const gcFunction = (): GcFunction => {
   if (gc === undefined) {
     setFlagsFromString("--expose-gc")

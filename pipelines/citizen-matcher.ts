@@ -10,7 +10,7 @@ import { type CitizenTable, type CitizenTableBuilder, citizenTableBuilder } from
 import { deduplicateTableColumns, ModelCollapsed, personMasterRecord, type PersonAssignments } from "../dedupe/deduplicate.ts"
 import type { CitizenRecord } from "../dedupe/citizen-record.ts"
 import { goldenRecordColumns, type MasterRecord } from "../dedupe/golden-record.ts"
-import { collectGarbage, releaseMemory } from "./release-memory.ts"
+import { collectGarbage, releaseMemory, withYoungGenerationKept } from "./release-memory.ts"
 import type { CitizenForMatching, GoldenRecord, MatchOutcome, ReviewPair, StreamingCitizenMatcher } from "./deduplicate-citizens.ts"
 
 const toCitizenRecord = (r: CitizenForMatching): CitizenRecord => ({
@@ -52,13 +52,13 @@ export const probabilisticMatcher = (options: { readonly targetPrecision?: numbe
         // ...now: the builder's columns and caches and the rows read so far are garbage that V8
         // would otherwise collect only well into blocking, on top of its arrays.
         releaseMemory()
-        const result = deduplicateTableColumns(table, {
+        const result = withYoungGenerationKept(() => deduplicateTableColumns(table, {
           decisions,
           // Each linkage phase's typed arrays (block index, samples, scratch) go before the next
           // phase's: at 500,000 records they piled up to ≈ 40 MB over what was alive.
           linkage: { releaseGarbage: collectGarbage },
           ...(options.targetPrecision === undefined ? {} : { targetPrecision: options.targetPrecision })
-        })
+        }))
         // The crosswalk's columns are the outcome's (its statuses use the same codes); the table
         // is kept only until the last golden record is taken, then let go. No closure here may
         // capture the table or the result, or they would live as long as the outcome.

@@ -13,4 +13,8 @@ if (major < 22 || (major === 22 && minor < 18)) {
 // and compiles every module, a warm one reuses them.
 const { enableCompileCache } = await import("node:module")
 enableCompileCache?.()
+// `run` and `rerun` start again in place (same process id) with the C allocator's setting that
+// lets the dedupe stage's freed arrays leave the process (cli/allocator-settings.ts).
+const { restartWithAllocatorSettings } = await import("../cli/allocator-settings.ts")
+restartWithAllocatorSettings()
 await import("../cli/main.ts")

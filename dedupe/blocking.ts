@@ -76,6 +76,10 @@ export function buildBlockIndex<T>(
   const slotKey = new Float64Array(1 << capBits)
   const slotGroup = new Int32Array(1 << capBits)
   let counts = new Int32Array(Math.max(16, size >> 2))
+  // Per-rule scratch (a rule has at most `size` groups): one allocation for every rule instead
+  // of two arrays per rule left as garbage outside the heap until V8 next collects.
+  const newId = new Int32Array(Math.max(1, size))
+  const fill = new Int32Array(Math.max(1, size))
   const prepared: PreparedRule[] = []
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r]!
@@ -117,7 +121,7 @@ export function buildBlockIndex<T>(
       counts[g]!++
     }
     // Keep only blocks with two or more members and at most maxBlockSize.
-    const newId = new Int32Array(groups).fill(-1)
+    newId.fill(-1, 0, groups)
     let kept = 0
     let rawPairs = 0
     let skippedBlocks = 0
@@ -137,7 +141,7 @@ export function buildBlockIndex<T>(
     const start = new Int32Array(kept + 1)
     for (let g = 0; g < groups; g++) if (newId[g]! >= 0) start[newId[g]! + 1] = counts[g]!
     for (let g = 0; g < kept; g++) start[g + 1]! += start[g]!
-    const fill = start.slice(0, kept)
+    fill.set(start.subarray(0, kept))
     const order = new Int32Array(start[kept]!)
     for (let i = 0; i < size; i++) {
       const g = groupOf[i * K + r]!

@@ -341,6 +341,18 @@ function pairsByFirstRecord(pairs: { a: Int32Array; b: Int32Array; count: number
 }
 
 /**
+ * The comparison levels of random pairs, for u. The pairs themselves are not kept (only how
+ * many there were), so they are garbage once this returns.
+ */
+function uSampleLevels<T>(table: T, size: number, scorer: PairScorer<T>, C: number, wanted: number, random: () => number): { uSample: LevelSample; uPairs: number } {
+  const rp = randomPairs(size, wanted, random)
+  // u only counts levels, so the pairs can be compared in any order: by first record, which
+  // reads the table's columns front to back for one side of every pair.
+  const byFirst = pairsByFirstRecord(rp, size)
+  return { uSample: levelsOf(table, scorer, C, byFirst.a, byFirst.b, rp.count), uPairs: rp.count }
+}
+
+/**
  * Runs blocking, training and scoring. Throws ModelCollapsed when training cannot produce a
  * sound model.
  */
@@ -359,8 +371,10 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
   const strategy = options.emStrategy ?? "per-rule"
   const keepWeight = Math.log2((options.keepProbability ?? 0.001) / (1 - (options.keepProbability ?? 0.001)))
 
+  const releaseGarbage = options.releaseGarbage ?? (() => {})
   let index: BlockIndex = buildBlockIndex(table, size, settings.blockingRules, options.maxBlockSize ?? 5000)
   lap("blocking")
+  releaseGarbage()
 
   // Pass 1: count, sample for training, count deterministic matches, mark the new pairs.
   const R = index.rules.length
@@ -391,16 +405,14 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
   // New or not is in the bits now: the records' block numbers can go.
   index = withoutGroups(index)
   lap("enumerate")
+  releaseGarbage()
 
   // u from random pairs.
   const provisional = compileScorer(settings, { comparisons: [] }, size)
-  const rp = randomPairs(size, options.uSampleSize ?? 400_000, random)
-  // u only counts levels, so the pairs can be compared in any order: by first record, which
-  // reads the table's columns front to back for one side of every pair.
-  const byFirst = pairsByFirstRecord(rp, size)
-  const uSample = levelsOf(table, provisional, C, byFirst.a, byFirst.b, rp.count)
+  const { uSample, uPairs } = uSampleLevels(table, size, provisional, C, options.uSampleSize ?? 400_000, random)
   const u = uFromCounts(comps, uSample, settings.priorU)
   lap("estimate_u")
+  releaseGarbage()
 
   // m by EM.
   const mStart = initialM(comps)
@@ -497,7 +509,10 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
       runSession(POOLED_SESSION, pooled, new Set(), 0)
     }
   }
+  // The reservoirs and the sessions' level samples are done with.
+  perRule.length = 0
   lap("estimate_m")
+  releaseGarbage()
 
   // Average over the training rules' sessions; fall back to the other rules' sessions.
   const m = comps.map((cmp, c) => {
@@ -611,7 +626,7 @@ export function runLinkage<T>(table: T, size: number, settings: LinkageSettings<
     prior,
     comparisons: parameters,
     sessions,
-    uPairs: rp.count,
+    uPairs,
     warnings,
     ...(recallMeasured !== undefined ? { deterministicRecall: recallMeasured } : {})
   }

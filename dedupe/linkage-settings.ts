@@ -169,6 +169,14 @@ export interface LinkageOptions {
   /** Pairs below this match probability are dropped after scoring (default 0.001). */
   readonly keepProbability?: number
   readonly seed?: number
+  /**
+   * Called between the phases (after blocking, enumeration, the u and the m estimates, and
+   * before clustering), once the phase's temporary arrays are garbage. They are typed arrays,
+   * outside V8's heap: V8 would collect them only well into the next phases, which allocate
+   * their own on top. A caller that can force a full garbage collection (the pipeline's dedupe
+   * stage) passes it here; the result does not depend on it.
+   */
+  readonly releaseGarbage?: () => void
 }
 
 /** 32-bit integer mix (murmur3 finaliser). */

@@ -33,6 +33,8 @@ export function linkAndCluster<T>(
   options: LinkAndClusterOptions = {}
 ): LinkAndClusterResult {
   const run = runLinkage(table, size, settings, options.linkage)
+  // The block index and the u sample went with runLinkage's frame.
+  options.linkage?.releaseGarbage?.()
   const t0 = performance.now()
   const thresholds = thresholdsFromTargetPrecision(run.pairs.weight, options.targetPrecision ?? 0.995, options.reviewProbability, {
     a: run.pairs.a,

@@ -9,8 +9,8 @@
 import { type CitizenTable, type CitizenTableBuilder, citizenTableBuilder } from "../dedupe/citizen-table.ts"
 import { deduplicateTableColumns, ModelCollapsed, personMasterRecord, type PersonAssignments } from "../dedupe/deduplicate.ts"
 import type { CitizenRecord } from "../dedupe/citizen-record.ts"
-import type { MasterRecord } from "../dedupe/golden-record.ts"
-import { releaseMemory } from "./release-memory.ts"
+import { goldenRecordColumns, type MasterRecord } from "../dedupe/golden-record.ts"
+import { collectGarbage, releaseMemory, withYoungGenerationKept } from "./release-memory.ts"
 import type { CitizenForMatching, GoldenRecord, MatchOutcome, ReviewPair, StreamingCitizenMatcher } from "./deduplicate-citizens.ts"
 
 const toCitizenRecord = (r: CitizenForMatching): CitizenRecord => ({
@@ -52,10 +52,13 @@ export const probabilisticMatcher = (options: { readonly targetPrecision?: numbe
         // ...now: the builder's columns and caches and the rows read so far are garbage that V8
         // would otherwise collect only well into blocking, on top of its arrays.
         releaseMemory()
-        const result = deduplicateTableColumns(table, {
+        const result = withYoungGenerationKept(() => deduplicateTableColumns(table, {
           decisions,
+          // Each linkage phase's typed arrays (block index, samples, scratch) go before the next
+          // phase's: at 500,000 records they piled up to ≈ 40 MB over what was alive.
+          linkage: { releaseGarbage: collectGarbage },
           ...(options.targetPrecision === undefined ? {} : { targetPrecision: options.targetPrecision })
-        })
+        }))
         // The crosswalk's columns are the outcome's (its statuses use the same codes); the table
         // is kept only until the last golden record is taken, then let go. No closure here may
         // capture the table or the result, or they would live as long as the outcome.
@@ -88,11 +91,17 @@ export const probabilisticMatcher = (options: { readonly targetPrecision?: numbe
   }
 })
 
-/** Golden records built as they are taken, in person order; the table goes with the last one. */
+/**
+ * Golden records built as they are taken, in person order, from the columns they read (the
+ * matching columns go as soon as matching is done); the table goes with the last one.
+ */
 const goldenOneByOne = (table: CitizenTable, crosswalk: PersonAssignments): MatchOutcome["golden"] => {
-  let held: { table: CitizenTable; crosswalk: PersonAssignments } | undefined = { table, crosswalk }
+  let held: { table: CitizenTable; crosswalk: PersonAssignments } | undefined = { table: goldenRecordColumns(table), crosswalk }
   return (p) => {
     if (held === undefined || p >= held.crosswalk.persons) return undefined
+    // The first one is taken once `finish` returned: the matching columns are garbage now (typed
+    // arrays, outside V8's heap), and the golden records' own objects would come on top of them.
+    if (p === 0) collectGarbage()
     const m = personMasterRecord(held.table, held.crosswalk, p)
     if (p === held.crosswalk.persons - 1) held = undefined
     return toGolden(m)

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest"
 import { buildCitizenTable } from "../../dedupe/citizen-table.ts"
 import { ASSIGNMENT_STATUS } from "../../dedupe/person-assignments.ts"
 import { deduplicateTable, deduplicateTableColumns, personMasterRecord } from "../../dedupe/deduplicate.ts"
-import { masterIdOfSmallest } from "../../dedupe/golden-record.ts"
+import { goldenRecordColumns, masterIdOfSmallest } from "../../dedupe/golden-record.ts"
 import { generatePopulation } from "../../dedupe/synthetic-population.ts"
 
 const pop = generatePopulation({ persons: 2000, seed: 9 })
@@ -24,6 +24,8 @@ describe("dedupe result as columns", () => {
       const table = buildCitizenTable(records)
       const columns = deduplicateTableColumns(table)
       const { crosswalk } = columns
+      // What the pipeline keeps for the golden records once matching is done.
+      const goldenOnly = goldenRecordColumns(table)
       expect(crosswalk.size).toBe(records.length)
       expect(crosswalk.persons).toBe(objects.masters.length)
       expect(crosswalk.persons).toBeLessThan(records.length)
@@ -45,6 +47,7 @@ describe("dedupe result as columns", () => {
         expect(table.recordIds.id(crosswalk.smallestRecord[p]!)).toBe(ids[0])
         expect(masterIdOfSmallest(ids[0]!)).toBe(masterOfPerson.get(p))
         expect(personMasterRecord(table, crosswalk, p)).toEqual(objects.masters[p])
+        expect(personMasterRecord(goldenOnly, crosswalk, p)).toEqual(objects.masters[p])
       }
       expect(columns.reviewPairs).toEqual(objects.reviewPairs)
       expect(columns.stats).toEqual(objects.stats)

@@ -26,6 +26,7 @@ import { loadavg, tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { parseArgs } from "node:util"
 import { watchServerCpu } from "./process-cpu.ts"
+import { readJsonEventLines } from "./json-event-lines.ts"
 
 const { values: args } = parseArgs({
   options: {
@@ -138,32 +139,19 @@ const sample = () => {
 }
 sample()
 const timer = setInterval(sample, 1000)
-let pending = "", tail = ""
-child.stderr.setEncoding("utf8")
-child.stderr.on("data", (d: string) => {
-  pending += d
-  let i
-  while ((i = pending.indexOf("\n")) >= 0) {
-    const line = pending.slice(0, i)
-    pending = pending.slice(i + 1)
-    if (!line.startsWith("{")) {
-      tail = (tail + line + "\n").slice(-4000)
-      continue
-    }
-    const e = JSON.parse(line) as Record<string, unknown> & { type: string; time: string }
-    events.push({ ...e, t: Date.parse(e.time) - started })
-    if (args["stop-after-load"] && e.type === "stage" && e.stage === "indexes" && e.durationMs !== undefined &&
-      events.some((x) => x.type === "stage" && String(x.message).startsWith("phase 2"))) {
-      sample()
-      child.kill("SIGTERM")
-    }
+const output = readJsonEventLines<Record<string, unknown> & { type: string; time: string }>(child.stderr!, (e) => {
+  events.push({ ...e, t: Date.parse(e.time) - started })
+  if (args["stop-after-load"] && e.type === "stage" && e.stage === "indexes" && e.durationMs !== undefined &&
+    events.some((x) => x.type === "stage" && String(x.message).startsWith("phase 2"))) {
+    sample()
+    child.kill("SIGTERM")
   }
 })
 const code = await new Promise<number | null>((r) => child.on("close", r))
 clearInterval(timer)
 sample()
 servers.stop()
-if (code !== 0 && !args["stop-after-load"]) throw new Error(`provmerge run exited ${code}: ${tail}`)
+if (code !== 0 && !args["stop-after-load"]) throw new Error(`provmerge run exited ${code}: ${output.tail()}`)
 
 // Summary: the load phases (first batch to the end of the phase's index rebuild).
 const at = (t: number): Sample => samples.reduce((best, s) => (Math.abs(s.t - t) < Math.abs(best.t - t) ? s : best), samples[0]!)

@@ -32,6 +32,7 @@ import { loadavg, tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { parseArgs, promisify } from "node:util"
 import { watchServerCpu } from "./process-cpu.ts"
+import { readJsonEventLines } from "./json-event-lines.ts"
 
 const exec = promisify(execFile)
 const { values: args } = parseArgs({
@@ -231,53 +232,40 @@ if (!skip.has("provmerge")) {
       // the process has ended
     }
   }, 200)
-  let pending = "", tail = ""
-  child.stderr.setEncoding("utf8")
-  child.stderr.on("data", (d: string) => {
-    pending += d
-    let i
-    while ((i = pending.indexOf("\n")) >= 0) {
-      const line = pending.slice(0, i)
-      pending = pending.slice(i + 1)
-      if (!line.startsWith("{")) {
-        tail = (tail + line + "\n").slice(-4000)
-        continue
-      }
-      const e = JSON.parse(line) as { type: string; time: string; read?: number; status?: string; durationMs?: number; stage?: string }
-      const t = Date.parse(e.time)
-      // Rebuilding the indexes deferred for a first load is loading work (pgloader's time includes its index builds).
-      if (e.type === "stage" && e.stage === "indexes") {
-        if (e.durationMs !== undefined) {
-          intervals.push([t - e.durationMs, t])
-          // The rebuild ends a load phase: what follows (consolidation, link) is another stage.
-          account()
-          inStage = true
-        }
-        continue
-      }
-      if (e.type === "stage" && e.stage !== "catalog") {
-        if (!inStage) account()
+  const output = readJsonEventLines<{ type: string; time: string; read?: number; status?: string; durationMs?: number; stage?: string }>(child.stderr!, (e, line) => {
+    const t = Date.parse(e.time)
+    // Rebuilding the indexes deferred for a first load is loading work (pgloader's time includes its index builds).
+    if (e.type === "stage" && e.stage === "indexes") {
+      if (e.durationMs !== undefined) {
+        intervals.push([t - e.durationMs, t])
+        // The rebuild ends a load phase: what follows (consolidation, link) is another stage.
+        account()
         inStage = true
       }
-      if (e.type === "planned" || e.type === "batch_retry") {
-        if (inStage) account()
-        inStage = false
-      }
-      if (e.type === "batch_finished") {
-        if (inStage) account()
-        inStage = false
-        intervals.push([t - (e.durationMs ?? 0), t])
-        batches++
-        read += e.read ?? 0
-        if (e.status !== "verified") console.error("batch not verified:", line)
-      }
+      return
+    }
+    if (e.type === "stage" && e.stage !== "catalog") {
+      if (!inStage) account()
+      inStage = true
+    }
+    if (e.type === "planned" || e.type === "batch_retry") {
+      if (inStage) account()
+      inStage = false
+    }
+    if (e.type === "batch_finished") {
+      if (inStage) account()
+      inStage = false
+      intervals.push([t - (e.durationMs ?? 0), t])
+      batches++
+      read += e.read ?? 0
+      if (e.status !== "verified") console.error("batch not verified:", line)
     }
   })
   const code = await new Promise<number | null>((r) => child.on("close", r))
   clearInterval(sampler)
   servers.stop()
   account()
-  if (code !== 0) throw new Error(`provmerge run exited ${code}: ${tail}`)
+  if (code !== 0) throw new Error(`provmerge run exited ${code}: ${output.tail()}`)
   const seconds = (performance.now() - started) / 1000
   // Time during which at least one batch was loading (the union of the batches' intervals).
   intervals.sort((a, b) => a[0] - b[0])

@@ -18,6 +18,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { loadavg, tmpdir } from "node:os"
 import { dirname, isAbsolute, join, resolve } from "node:path"
 import { parseArgs } from "node:util"
+import { readJsonEventLines } from "./json-event-lines.ts"
 
 const { values: args } = parseArgs({
   options: {
@@ -86,38 +87,22 @@ const sample = () => {
   if (p !== undefined) samples.push({ t: performance.now() - started, stage, ...p })
 }
 const timer = setInterval(sample, interval)
-let pending = ""
-let tail: string[] = []
-child.stderr.setEncoding("utf8")
-child.stderr.on("data", (chunk: string) => {
-  pending += chunk
-  let i
-  while ((i = pending.indexOf("\n")) >= 0) {
-    const line = pending.slice(0, i)
-    pending = pending.slice(i + 1)
-    tail = [...tail.slice(-20), line]
-    let event: { type?: string; stage?: string; message?: string; status?: string } | undefined
-    try {
-      event = JSON.parse(line)
-    } catch {
-      continue
-    }
-    let next = stage
-    if (event?.type === "run_started") next = "plan"
-    else if (event?.type === "stage" && event.stage !== undefined && event.stage !== "catalog") {
-      // Index events belong to the stage they happen in: deferring them starts a load phase,
-      // their rebuild ends it (after the link, in the second phase).
-      if (event.stage !== "indexes") next = event.stage === "load" ? `load-${++loads}` : event.stage
-    } else if (event?.type === "run_finished") next = "finish"
-    if (next !== stage) {
-      sample() // the last sample of the stage that ends
-      stage = next
-      marks.push({ t: performance.now() - started, stage, message: event?.message ?? "" })
-      sample()
-    }
-    if (event?.type === "stage" && event.stage !== "load") process.stderr.write(`  [${((performance.now() - started) / 1000).toFixed(1)} s] ${event.stage}: ${event.message}\n`)
-    if (event?.type === "run_finished") process.stderr.write(`  run ${event.status}: ${event.message}\n`)
+const output = readJsonEventLines<{ type?: string; stage?: string; message?: string; status?: string }>(child.stderr!, (event) => {
+  let next = stage
+  if (event.type === "run_started") next = "plan"
+  else if (event.type === "stage" && event.stage !== undefined && event.stage !== "catalog") {
+    // Index events belong to the stage they happen in: deferring them starts a load phase,
+    // their rebuild ends it (after the link, in the second phase).
+    if (event.stage !== "indexes") next = event.stage === "load" ? `load-${++loads}` : event.stage
+  } else if (event.type === "run_finished") next = "finish"
+  if (next !== stage) {
+    sample() // the last sample of the stage that ends
+    stage = next
+    marks.push({ t: performance.now() - started, stage, message: event.message ?? "" })
+    sample()
   }
+  if (event.type === "stage" && event.stage !== "load") process.stderr.write(`  [${((performance.now() - started) / 1000).toFixed(1)} s] ${event.stage}: ${event.message}\n`)
+  if (event.type === "run_finished") process.stderr.write(`  run ${event.status}: ${event.message}\n`)
 })
 const exitCode: number = await new Promise((done) => child.on("close", (code) => done(code ?? -1)))
 clearInterval(timer)
@@ -157,7 +142,7 @@ console.log("| stage | span s | peak RSS MB | CPU s |\n|---|---:|---:|---:|")
 for (const s of stages) console.log(`| ${s.stage} | ${s.fromS.toFixed(1)}–${s.toS.toFixed(1)} | ${mb(s.peakRssMb)} | ${s.cpuS.toFixed(1)} |`)
 console.log(`| **whole run** | ${wallS.toFixed(1)} | **${mb(peakRssMb)}** (VmHWM ${mb(hwmMb)}) | ${cpuS.toFixed(1)} |`)
 console.log(`load average before: ${loadBefore}; after: ${loadAfter}; ${samples.length} samples every ${interval} ms`)
-if (exitCode !== 0) console.log(tail.join("\n"))
+if (exitCode !== 0) console.log(output.tail())
 if (args.out !== undefined) {
   // RSS once a second, to see whether a stage climbs (grows with the data) or sits on a plateau.
   const timeline = samples.filter((_, k) => k % Math.max(1, Math.round(1000 / interval)) === 0).map((x) => [Math.round(x.t / 100) / 10, Math.round(x.rssKb / 1024), x.stage])

@@ -41,3 +41,21 @@ describe("candidate bits", () => {
     expect(again).toBe(expected.length)
   })
 })
+
+describe("block index digests", () => {
+  it("tell a pair new when an earlier rule's keys differ but their 16-bit digests collide", () => {
+    // Rule "id": every record its own key, so record i gets group i, except the last record, which
+    // shares record 0's key (group 0). Groups 0 and 65535 have the same digest.
+    const n = 65537
+    const ids = Array.from({ length: n }, (_, i) => (i === n - 1 ? 0 : i))
+    const tagged = new Set([0, 65535, n - 1])
+    const digestRules: BlockingRule<number[]>[] = [
+      { kind: "key", name: "id", deactivates: [], key: (t, i) => t[i]! },
+      { kind: "key", name: "tag", deactivates: [], key: (_t, i) => (tagged.has(i) ? 7 : NaN) }
+    ]
+    const index = buildBlockIndex(ids, n, digestRules, 5000)
+    const seen: string[] = []
+    forEachRulePair(index, 1, (a, b, isNew) => seen.push(`${Math.min(a, b)}-${Math.max(a, b)}:${isNew}`))
+    expect(seen.sort()).toEqual(["0-65535:true", "0-65536:false", "65535-65536:true"])
+  })
+})

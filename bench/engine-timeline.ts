@@ -21,12 +21,13 @@
  * log_statement_stats, set on that database only).
  */
 import { execFileSync, spawn } from "node:child_process"
-import { mkdtempSync, openSync, readFileSync, readSync, readdirSync, statSync, writeFileSync } from "node:fs"
-import { loadavg, tmpdir } from "node:os"
-import { join, resolve } from "node:path"
+import { openSync, readFileSync, readSync, readdirSync, statSync, writeFileSync } from "node:fs"
+import { loadavg } from "node:os"
+import { resolve } from "node:path"
 import { parseArgs } from "node:util"
-import { watchServerCpu } from "./process-cpu.ts"
+import { cpuOf, TICK, watchServerCpu } from "./process-cpu.ts"
 import { readJsonEventLines } from "./json-event-lines.ts"
+import { readMariadbWorld, writeBenchJob } from "./mariadb-world.ts"
 
 const { values: args } = parseArgs({
   options: {
@@ -44,11 +45,8 @@ const { values: args } = parseArgs({
 })
 if (args.job === undefined) throw new Error("--job <world>/job.json is required")
 const root = resolve(new URL("..", import.meta.url).pathname)
-const world = JSON.parse(readFileSync(args.job, "utf8")) as {
-  sources: Array<{ name: string; vendor: string; tthc: string; civilStatus: string; oldProvinceCode: string }>
-} & Record<string, unknown>
-const sources = world.sources.filter((s) => s.tthc.startsWith("mysql://") && s.civilStatus.startsWith("mysql://"))
-const databases = sources.flatMap((s) => [s.tthc, s.civilStatus]).map((dsn) => new URL(dsn).pathname.slice(1))
+const world = readMariadbWorld(args.job)
+const { databases } = world
 const TARGET = "pm_bench_timeline"
 
 const psql = (db: string, query: string): string =>
@@ -63,26 +61,9 @@ if (args["pg-statement-stats"]) {
   psql("postgres", `ALTER DATABASE ${TARGET} SET log_statement_stats = on`)
 }
 
-const dir = mkdtempSync(join(tmpdir(), "pm-timeline-"))
-const jobFile = join(dir, "job.json")
-writeFileSync(jobFile, JSON.stringify({
-  ...world,
-  catalog: world.catalog === "builtin" ? "builtin" : resolve(args.job, "..", String(world.catalog)),
-  sources: sources.map((s) => ({ ...s, concurrency: Number(args.concurrency) })),
-  batchSize: Number(args["batch-size"]),
-  output: join(dir, "reports")
-}, null, 2))
+const jobFile = writeBenchJob(world, args.job, { concurrency: Number(args.concurrency), batchSize: Number(args["batch-size"]), tmpPrefix: "pm-timeline-" })
 
-const TICK = 100
-const statCpu = (path: string): number => {
-  try {
-    const s = readFileSync(path, "utf8")
-    const f = s.slice(s.lastIndexOf(")") + 2).split(" ")
-    return (Number(f[11]) + Number(f[12])) / TICK
-  } catch {
-    return 0
-  }
-}
+const statCpu = (path: string): number => cpuOf(path) ?? 0
 /** PostgreSQL's own background processes (not backends of any database): by process title. */
 const auxCpu = (): number => {
   let sum = 0

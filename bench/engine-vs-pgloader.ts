@@ -27,12 +27,13 @@
  * average is printed with the results, and only the ratios of one run are meaningful.
  */
 import { execFile, spawn } from "node:child_process"
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
-import { loadavg, tmpdir } from "node:os"
-import { join, resolve } from "node:path"
+import { readFileSync, writeFileSync } from "node:fs"
+import { loadavg } from "node:os"
+import { resolve } from "node:path"
 import { parseArgs, promisify } from "node:util"
-import { watchServerCpu } from "./process-cpu.ts"
+import { cpuOf, watchServerCpu } from "./process-cpu.ts"
 import { readJsonEventLines } from "./json-event-lines.ts"
+import { readMariadbWorld, writeBenchJob } from "./mariadb-world.ts"
 
 const exec = promisify(execFile)
 const { values: args } = parseArgs({
@@ -48,11 +49,8 @@ const { values: args } = parseArgs({
 if (args.job === undefined) throw new Error("--job <world>/job.json is required")
 const skip = new Set(args.skip!.split(",").filter((s) => s !== ""))
 const root = resolve(new URL("..", import.meta.url).pathname)
-const world = JSON.parse(readFileSync(args.job, "utf8")) as {
-  sources: Array<{ name: string; vendor: string; tthc: string; civilStatus: string; oldProvinceCode: string }>
-} & Record<string, unknown>
-const sources = world.sources.filter((s) => s.tthc.startsWith("mysql://") && s.civilStatus.startsWith("mysql://"))
-const databases = sources.flatMap((s) => [s.tthc, s.civilStatus]).map((dsn) => new URL(dsn).pathname.slice(1))
+const world = readMariadbWorld(args.job)
+const { databases } = world
 
 const mysqlQuery = async (sql: string): Promise<string[][]> =>
   (await exec("mysql", ["-h127.0.0.1", "-uroot", "-N", "-B", "-e", sql])).stdout.split("\n").filter((l) => l !== "").map((l) => l.split("\t"))
@@ -184,19 +182,10 @@ for (const [name, flags] of [["node", ""], ["node-arrays", " --rows-as-array"]] 
 }
 
 if (!skip.has("provmerge")) {
-  const dir = mkdtempSync(join(tmpdir(), "pm-bench-"))
-  const jobFile = join(dir, "job.json")
-  writeFileSync(jobFile, JSON.stringify({
-    ...world,
-    catalog: world.catalog === "builtin" ? "builtin" : resolve(args.job, "..", String(world.catalog)),
-    sources: sources.map((s) => ({ ...s, concurrency: Number(args.concurrency) })),
-    batchSize: Number(args["batch-size"]),
-    output: join(dir, "reports")
-  }, null, 2))
+  const jobFile = writeBenchJob(world, args.job, { concurrency: Number(args.concurrency), batchSize: Number(args["batch-size"]), tmpPrefix: "pm-bench-" })
   await recreate("pm_bench_provmerge")
   // provmerge runs as a direct child so its RSS can be sampled from /proc while it runs, and the
   // samples split into "loading batches" and "other stages" (dedupe, workbook) by its events.
-  const { readFileSync: readProc } = await import("node:fs")
   const intervals: Array<[number, number]> = []
   let read = 0, batches = 0, inStage = false
   let peakLoad = 0, peakStages = 0
@@ -210,13 +199,8 @@ if (!skip.has("provmerge")) {
   const cpuLoad = { client: 0, postgres: 0, mysqld: 0 }, cpuStages = { client: 0, postgres: 0, mysqld: 0 }
   let last = { client: 0, postgres: 0, mysqld: 0 }
   const account = () => {
-    try {
-      const stat = readProc(`/proc/${child.pid}/stat`, "utf8")
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
-      nodeCpu = (Number(f[11]) + Number(f[12])) / 100
-    } catch {
-      // the process has ended: its last sample stands
-    }
+    // Once the process has ended, its last sample stands.
+    nodeCpu = cpuOf(`/proc/${child.pid}/stat`) ?? nodeCpu
     const now = { client: nodeCpu, ...servers.read() }
     const bucket = inStage ? cpuStages : cpuLoad
     for (const k of ["client", "postgres", "mysqld"] as const) bucket[k] += now[k] - last[k]
@@ -225,7 +209,7 @@ if (!skip.has("provmerge")) {
   const sampler = setInterval(() => {
     account()
     try {
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(readProc(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0)
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0)
       if (inStage) peakStages = Math.max(peakStages, kb)
       else peakLoad = Math.max(peakLoad, kb)
     } catch {

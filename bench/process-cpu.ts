@@ -13,9 +13,11 @@
 import { execFileSync } from "node:child_process"
 import { readdirSync, readFileSync } from "node:fs"
 
-const TICK = 100 // USER_HZ on Linux
+/** Clock ticks per second of /proc's CPU counters (USER_HZ on Linux). */
+export const TICK = 100
 
-const cpuOf = (statPath: string): number | undefined => {
+/** CPU seconds (user + system) of a process or thread from its /proc stat file; undefined once it is gone. */
+export const cpuOf = (statPath: string): number | undefined => {
   try {
     const stat = readFileSync(statPath, "utf8")
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")

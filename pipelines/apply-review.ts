@@ -7,15 +7,12 @@
  * duplicate decisions. Applying the same workbook twice changes nothing the second time.
  */
 import { createHash } from "node:crypto"
-import { createReadStream } from "node:fs"
 import { readFile } from "node:fs/promises"
 import { basename } from "node:path"
 import { Data, Effect } from "effect"
-import ExcelJS from "exceljs"
 import { sql } from "kysely"
-import { readReviewDecisions, type ReviewDecision, type ReviewError } from "../reports/review-reader.ts"
+import { readReviewDecisions, readWorkbookRunId, type ReviewDecision, type ReviewError } from "../reports/review-reader.ts"
 import { reviewMessage } from "../reports/review-messages.ts"
-import { META_MARKER, META_ROW } from "../reports/review-meta.ts"
 import { withTargetTransaction } from "../connectors/target-session.ts"
 import type { Job } from "./job-config.ts"
 import { loadJobUnits } from "./unit-remapper.ts"
@@ -45,36 +42,6 @@ export interface ApplyReviewResult {
   readonly run: RunResult | null
 }
 
-/** Reads the run id from the workbook's control sheet without loading the big sheets. */
-export const workbookRunId = async (path: string): Promise<string | null> => {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(createReadStream(path), {
-    worksheets: "emit",
-    sharedStrings: "cache",
-    hyperlinks: "ignore",
-    styles: "ignore",
-    entries: "ignore"
-  })
-  let runId: string | null = null
-  for await (const worksheet of reader) {
-    const iterator = worksheet[Symbol.asyncIterator]()
-    const first = await iterator.next()
-    const values = first.done === true ? [] : (first.value.values as unknown[])
-    if (values[1] !== META_MARKER) {
-      await iterator.return?.(undefined)
-      const info = worksheet as unknown as { iterator?: { destroy?: () => void } }
-      if (typeof info.iterator?.destroy === "function") info.iterator.destroy()
-      continue
-    }
-    for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) {
-      if (next.value.number === META_ROW.runId) {
-        const v = (next.value.values as unknown[])[2]
-        runId = typeof v === "string" ? v : null
-      }
-    }
-  }
-  return runId
-}
-
 const provinceCommuneError = (job: Job, d: ReviewDecision, code: string): ReviewError => ({
   code: "INVALID_COMMUNE_CODE",
   sheet: d.sheet,
@@ -93,7 +60,7 @@ const provinceCommuneError = (job: Job, d: ReviewDecision, code: string): Review
 
 export const applyReview = (job: Job, path: string, options: { readonly reviewer: string; readonly progress: ProgressSink }) =>
   Effect.gen(function*() {
-    const runId = yield* Effect.tryPromise({ try: () => workbookRunId(path), catch: () => null }).pipe(Effect.orElseSucceed(() => null))
+    const runId = yield* Effect.tryPromise({ try: () => readWorkbookRunId(path), catch: () => null }).pipe(Effect.orElseSucceed(() => null))
     const bytes = yield* Effect.tryPromise({
       try: () => readFile(path),
       catch: (e) => new ReviewRejected({ path, errors: [{ code: "FILE_UNREADABLE", sheet: null, row: null, column: null, ...reviewMessage(job.lang, "FILE_UNREADABLE", { detail: describeError(e) }) }] })

@@ -204,17 +204,17 @@ const sheetParts = async (zip: JSZip): Promise<Map<string, string>> => {
  * not the workbook. (exceljs' streaming reader is not used: on this Node it stops reading the zip
  * early and misses sheet names and shared strings.)
  */
-const loadSheets = async (path: string): Promise<Map<string, SheetRows>> => {
+const loadSheets = async (path: string, kept: ReadonlySet<string> = KEPT_SHEET_NAMES): Promise<Map<string, SheetRows>> => {
   const zip = await JSZip.loadAsync(await readFile(path))
   for (const [name, part] of await sheetParts(zip)) {
-    if (!KEPT_SHEET_NAMES.has(name) && zip.file(part) !== null) zip.file(part, EMPTY_WORKSHEET_XML)
+    if (!kept.has(name) && zip.file(part) !== null) zip.file(part, EMPTY_WORKSHEET_XML)
   }
   const slim = await zip.generateAsync({ type: "nodebuffer", compression: "STORE" })
   const workbook = new ExcelJS.Workbook()
   await workbook.xlsx.load(slim as unknown as ArrayBuffer)
   const sheets = new Map<string, SheetRows>()
   for (const worksheet of workbook.worksheets) {
-    if (!KEPT_SHEET_NAMES.has(worksheet.name)) continue
+    if (!kept.has(worksheet.name)) continue
     const rows = new Map<number, ReadonlyArray<unknown>>()
     worksheet.eachRow((row, rowNumber) => {
       const values = row.values
@@ -227,6 +227,17 @@ const loadSheets = async (path: string): Promise<Map<string, SheetRows>> => {
 
 // ---------------------------------------------------------------------------------------------
 // _meta
+
+/**
+ * The run id written on a workbook's control sheet, read before its signature can be checked
+ * (the signing key is the run's). Null when the file has no readable control sheet; throws only
+ * when the file cannot be read as a zip.
+ */
+export const readWorkbookRunId = async (path: string): Promise<string | null> => {
+  const sheet = (await loadSheets(path, new Set([META_SHEET_NAME]))).get(META_SHEET_NAME)
+  if (sheet === undefined || readCell(sheet.rows.get(META_ROW.marker)?.[1]).text !== META_MARKER) return null
+  return readCell(sheet.rows.get(META_ROW.runId)?.[2]).text
+}
 
 type MetaOutcome = { readonly ok: true; readonly meta: ReviewMeta } | { readonly ok: false; readonly code: ReviewErrorCode; readonly params?: MessageParams }
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { labelsFor } from "../../reports/labels.ts"
 import { writeReconciliationWorkbook } from "../../reports/reconciliation-workbook.ts"
 import { META_SHEET_NAME } from "../../reports/review-meta.ts"
-import { readReviewDecisions, type ReviewDecision } from "../../reports/review-reader.ts"
+import { readReviewDecisions, readWorkbookRunId, type ReviewDecision } from "../../reports/review-reader.ts"
 import { buildWorld } from "./world-fixture.ts"
 
 const dir = mkdtempSync(join(tmpdir(), "pm-review-"))
@@ -152,6 +152,23 @@ describe("review round trip", () => {
     expect(errors[0]).toMatchObject({ code: "FOREIGN_RUN" })
     expect(errors[0]?.message).toContain(RUN)
     expect(errors[0]?.message).toContain("run-2025-08-01-other")
+  })
+
+  it("reads the run id of the control sheet every time, from the written and the reviewed file", async () => {
+    // review apply looks up the run's signing key by this id before it checks anything else. The
+    // exceljs streaming reader it used before returned nothing in about 1 read in 10 (a CI failure:
+    // a workbook of another run reported as tampered), so it is read many times here.
+    const reviewed = await review(fresh, fillGoodAnswers)
+    for (let i = 0; i < 40; i++) {
+      expect(await readWorkbookRunId(fresh)).toBe(RUN)
+      expect(await readWorkbookRunId(reviewed)).toBe(RUN)
+    }
+    const plain = join(dir, "no-meta.xlsx")
+    const wb = new ExcelJS.Workbook()
+    wb.addWorksheet(vi.sheets.units).addRow(["Mã rà soát"])
+    await wb.xlsx.writeFile(plain)
+    expect(await readWorkbookRunId(plain)).toBeNull()
+    await expect(readWorkbookRunId(join(dir, "nope.xlsx"))).rejects.toThrow()
   })
 
   it("refuses an edited review key, and applies nothing else", async () => {

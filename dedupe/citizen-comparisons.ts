@@ -272,7 +272,10 @@ export function residenceLevel(t: T, a: number, b: number): number {
   // Another hamlet or house number in the same place: a neighbour, or a namesake down the road.
   const na = aa >= 0 ? t.addressNumberBits[aa]! : 0
   const nb = ab >= 0 ? t.addressNumberBits[ab]! : 0
-  const otherNumber = na !== 0 && nb !== 0 && (na & nb) === 0
+  const ua = aa >= 0 ? t.addressUnitBits[aa]! : 0
+  const ub = ab >= 0 ? t.addressUnitBits[ab]! : 0
+  // "Thôn 1" and "Xóm 1" share the number, not the hamlet.
+  const otherNumber = (na !== 0 && nb !== 0 && (na & nb) === 0) || (ua !== 0 && ub !== 0 && (ua & ub) === 0)
   if (otherNumber && (sameCommune || j >= 0.3)) return 5
   if (sameCommune) return hasAddress && j >= 0.6 ? 1 : 3
   if (j >= 0.6) return 2

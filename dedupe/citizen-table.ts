@@ -104,6 +104,13 @@ export interface CitizenTable {
    * "số 12, Thôn 3") does not.
    */
   readonly addressNumberBits: Int32Array
+  /**
+   * Per address code, its numbers with the unit type written before them ("Thôn 1", "Xóm 1",
+   * "Tổ dân phố 1": three hamlets) as a bit set of (type, number), 0 when no number has a type
+   * word before it. Two addresses whose typed numbers share nothing name other hamlets even
+   * when the bare numbers agree; "Tổ 4" and "Tổ dân phố 4", "Khu 2" and "Khu phố 2" are one.
+   */
+  readonly addressUnitBits: Int32Array
   readonly fatherName: Int32Array
   readonly fatherFolded: Int32Array
   readonly fatherGivenFolded: Int32Array
@@ -124,6 +131,37 @@ const ADDRESS_STOPWORDS: ReadonlySet<string> = new Set([
   "ap", "to", "khu", "so", "duong", "ngo", "ngach", "hem", "kiet", "ban", "buon", "lang", "cum", "dan",
   "pho", "p", "q", "h", "x", "t", "tdp", "kp", "vn", "viet", "nam"
 ])
+
+/**
+ * The unit type a number's preceding words name, as one word per kind: "to dan pho", "tdp" and
+ * "to" are one kind (a residents' group), "khu pho", "kp" and "khu" another; undefined when the
+ * words before the number are not a unit type.
+ */
+function unitTypeBefore(words: readonly string[], k: number): string | undefined {
+  const w = words[k - 1]
+  if (w === undefined || !ADDRESS_STOPWORDS.has(w)) return undefined
+  if (w === "pho") {
+    const v = words[k - 2]
+    return v === "dan" ? "to" : v === "khu" ? "khu" : undefined
+  }
+  return w === "tdp" ? "to" : w === "kp" ? "khu" : w
+}
+
+/** The (unit type, number) pairs of a folded address as a 31-bit set (see CitizenTable.addressUnitBits). */
+function typedNumberBits(folded: string): number {
+  const words = folded.split(/[\s,.;/\\-]+/).filter((w) => w.length > 0)
+  let mask = 0
+  for (let k = 0; k < words.length; k++) {
+    const w = words[k]!
+    if (!/^\d+$/.test(w)) continue
+    const type = unitTypeBefore(words, k)
+    if (type === undefined) continue
+    let h = Number(w) % 1000
+    for (let c = 0; c < type.length; c++) h = (h * 31 + type.charCodeAt(c)) | 0
+    mask |= 1 << ((h >>> 0) % 31)
+  }
+  return mask
+}
 
 /** A string of digits as a number (callers keep it under 16 digits). */
 const digitsValue = (s: string): number => {
@@ -248,6 +286,7 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
   const sourceCode = new Map<string, number>()
   const sourceNames: string[] = []
   const numbersOf: number[] = []
+  const unitsOf: number[] = []
   const addressTokensOf: (readonly number[] | undefined)[] = []
 
   // Parsed names live in columns indexed by a name id (no object per name for the GC to
@@ -403,6 +442,7 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
           if (/^\d+$/.test(w)) mask |= 1 << Number(w) % 31
         }
         numbersOf[addrCode] = mask
+        unitsOf[addrCode] = typedNumberBits(foldKey(addresses.values[addrCode]!))
       }
     }
 
@@ -498,6 +538,7 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
       address,
       addressWords: listsOf(addressTokensOf, addresses.size),
       addressNumberBits: Int32Array.from({ length: addresses.size }, (_, c) => numbersOf[c]!),
+      addressUnitBits: Int32Array.from({ length: addresses.size }, (_, c) => unitsOf[c]!),
       fatherName: col.father.take(),
       fatherFolded: col.fatherF.take(),
       fatherGivenFolded: col.fatherG.take(),

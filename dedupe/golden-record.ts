@@ -72,6 +72,7 @@ export function goldenRecordColumns(t: CitizenTable): CitizenTable {
     residenceCommune: noInt32,
     addressWords: { offsets: noInt32, values: noInt32 },
     addressNumberBits: noInt32,
+    addressUnitBits: noInt32,
     fatherFolded: noInt32,
     fatherGivenFolded: noInt32,
     fatherSurnameFolded: noInt32,

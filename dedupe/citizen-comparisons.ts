@@ -436,7 +436,13 @@ export const citizenComparisons: readonly Comparison<T>[] = [
   { name: "gender", levels: SAME_DIFFERENT, compare: genderLevel },
   { name: "cccd", levels: ID_LEVELS, compare: (t, a, b) => idLevel(t.cccd, CCCD_WIDTH, a, b) },
   { name: "cmnd", levels: ID_LEVELS, compare: (t, a, b) => idLevel(t.cmnd, CMND_WIDTH, a, b) },
-  { name: "hometown", levels: SAME_DIFFERENT, compare: (t, a, b) => exactLevel(t.hometown, a, b) },
+  {
+    name: "hometown",
+    // Most people of a province share a few dozen hometowns; one from elsewhere says far more.
+    levels: [{ label: "same", termFrequency: true }, { label: "different" }],
+    compare: (t, a, b) => exactLevel(t.hometown, a, b),
+    termFrequency: (t, a) => t.hometownFrequency[t.hometown[a]!]!
+  },
   {
     name: "residence",
     levels: [

@@ -80,6 +80,8 @@ export interface CitizenTable {
   /** Unit codes (hometown, residence commune), in `codes`. */
   readonly codes: Interner
   readonly hometown: Int32Array
+  /** Share of the records with a hometown that have this one, by unit code (for term-frequency adjustment). */
+  readonly hometownFrequency: Float64Array
   readonly commune: Int32Array
   /**
    * The commune to compare and block on: `commune`, or for a record without one the code its
@@ -492,6 +494,7 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
     const middleFolded = col.middleFolded.take()
     const commune = col.commune.take()
     const birthYear = col.year.take()
+    const hometown = col.hometown.take()
     const cccdValid = col.cccdValid.take()
     const cccdPrefix = col.cccdPrefix.take()
     const address = col.address.take()
@@ -530,7 +533,8 @@ export function citizenTableBuilder(expectedRecords = 0): CitizenTableBuilder {
       cccdValid,
       cccdPrefix,
       codes,
-      hometown: col.hometown.take(),
+      hometown,
+      hometownFrequency: frequencies(hometown, codes.size),
       commune,
       residenceCommune: communeOrAddressCommune(size, commune, address, addresses, codes.size).commune,
       phone: col.phone.take(),

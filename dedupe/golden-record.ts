@@ -62,6 +62,7 @@ export function goldenRecordColumns(t: CitizenTable): CitizenTable {
     foldedNameTokens: { offsets: noInt32, values: noInt32 },
     nameHasDiacritics: new Uint8Array(0),
     surnameFrequency: noFloat64,
+    hometownFrequency: noFloat64,
     givenFrequency: noFloat64,
     surnameFoldedFrequency: noFloat64,
     givenFoldedFrequency: noFloat64,

@@ -107,10 +107,11 @@ export interface CitizenTable {
    */
   readonly addressNumberBits: Int32Array
   /**
-   * Per address code, its numbers with the unit type written before them ("Thôn 1", "Xóm 1",
-   * "Tổ dân phố 1": three hamlets) as a bit set of (type, number), 0 when no number has a type
-   * word before it. Two addresses whose typed numbers share nothing name other hamlets even
-   * when the bare numbers agree; "Tổ 4" and "Tổ dân phố 4", "Khu 2" and "Khu phố 2" are one.
+   * Per address code, its hamlet numbers with the hamlet type written before them ("Thôn 1",
+   * "Xóm 1", "Tổ dân phố 1": three hamlets) as a bit set of (type, number), 0 when no number
+   * follows a hamlet type word. Two addresses whose typed hamlets share nothing name other
+   * hamlets even when the bare numbers agree; "Tổ 4" and "Tổ dân phố 4", "Khu 2" and "Khu phố 2"
+   * are one.
    */
   readonly addressUnitBits: Int32Array
   readonly fatherName: Int32Array
@@ -135,28 +136,35 @@ const ADDRESS_STOPWORDS: ReadonlySet<string> = new Set([
 ])
 
 /**
- * The unit type a number's preceding words name, as one word per kind: "to dan pho", "tdp" and
- * "to" are one kind (a residents' group), "khu pho", "kp" and "khu" another; undefined when the
- * words before the number are not a unit type.
+ * Words that name a hamlet-level unit (thôn, xóm, tổ dân phố, khu, ấp, bản, buôn, đội, cụm),
+ * folded, by the one word each kind is kept as: "to dan pho", "tdp" and "to" are one kind (a
+ * residents' group), "khu pho", "kp" and "khu" another. House numbers (số) and wards (P.3) are
+ * other levels and left out.
  */
-function unitTypeBefore(words: readonly string[], k: number): string | undefined {
+const HAMLET_TYPES: ReadonlyMap<string, string> = new Map([
+  ["thon", "thon"], ["xom", "xom"], ["to", "to"], ["tdp", "to"], ["khu", "khu"], ["kp", "khu"], ["ap", "ap"],
+  ["ban", "ban"], ["buon", "buon"], ["doi", "doi"], ["cum", "cum"]
+])
+
+/** The hamlet type the words before a number name ("thon" for "Thôn 3"), undefined for none. */
+function hamletTypeBefore(words: readonly string[], k: number): string | undefined {
   const w = words[k - 1]
-  if (w === undefined || !ADDRESS_STOPWORDS.has(w)) return undefined
+  if (w === undefined) return undefined
   if (w === "pho") {
     const v = words[k - 2]
     return v === "dan" ? "to" : v === "khu" ? "khu" : undefined
   }
-  return w === "tdp" ? "to" : w === "kp" ? "khu" : w
+  return HAMLET_TYPES.get(w)
 }
 
-/** The (unit type, number) pairs of a folded address as a 31-bit set (see CitizenTable.addressUnitBits). */
+/** The (hamlet type, number) pairs of a folded address as a 31-bit set (see CitizenTable.addressUnitBits). */
 function typedNumberBits(folded: string): number {
   const words = folded.split(/[\s,.;/\\-]+/).filter((w) => w.length > 0)
   let mask = 0
   for (let k = 0; k < words.length; k++) {
     const w = words[k]!
     if (!/^\d+$/.test(w)) continue
-    const type = unitTypeBefore(words, k)
+    const type = hamletTypeBefore(words, k)
     if (type === undefined) continue
     let h = Number(w) % 1000
     for (let c = 0; c < type.length; c++) h = (h * 31 + type.charCodeAt(c)) | 0

@@ -103,6 +103,19 @@ describe("citizen comparisons", () => {
     expect(level("residence", home, { communeCode: "10042", address: "Số 12, Thôn 6, xã An Lạc, huyện Văn Lâm" }).level).toBe(1)
     expect(level("residence", home, { communeCode: "20000", address: "Khu 2, xã Bình Minh" }).level).toBe(6)
   })
+  it("residence: a hamlet is its type word and number (Thôn 1 and Xóm 1 are two hamlets), with the usual spellings of one type alike", () => {
+    const home = { communeCode: "10042", address: "Thôn 1, xã An Lạc, huyện Văn Lâm" }
+    expect(level("residence", home, { communeCode: "10042", address: "Xóm 1, xã An Lạc, huyện Văn Lâm" }).level).toBe(5)
+    expect(level("residence", home, { address: "Xom 1 xa An Lac huyen Van Lam" }).level).toBe(5)
+    expect(level("residence", home, { communeCode: "10042", address: "THON 1 - X. An Lạc" }).level).toBe(1)
+    const group = { communeCode: "10042", address: "Tổ dân phố 4, xã An Lạc, huyện Văn Lâm" }
+    expect(level("residence", group, { communeCode: "10042", address: "Tổ 4, xã An Lạc, huyện Văn Lâm" }).level).toBe(1)
+    expect(level("residence", group, { communeCode: "10042", address: "TDP 4, X. An Lạc, huyện Văn Lâm" }).level).toBe(1)
+    expect(level("residence", group, { communeCode: "10042", address: "Khu 4, xã An Lạc, huyện Văn Lâm" }).level).toBe(5)
+    expect(level("residence", { communeCode: "10042", address: "Khu phố 2, xã An Lạc" }, { communeCode: "10042", address: "Khu 2, xã An Lạc" }).level).toBe(1)
+    // A house number is not a hamlet: "Số 1" beside "Thôn 1" is no other hamlet.
+    expect(level("residence", home, { communeCode: "10042", address: "Số 1, xã An Lạc, huyện Văn Lâm" }).level).toBe(1)
+  })
   it("both parents' names are one comparison: both the same, one the same and the other missing or different", () => {
     const p = { fatherName: "Lê Văn Hải", motherName: "Trần Thị Mai" }
     expect(level("parents", p, { fatherName: "LE VAN HAI", motherName: "Trần Thị Mai" }).level).toBe(1)

@@ -116,6 +116,21 @@ describe("citizen comparisons", () => {
     // A house number is not a hamlet: "Số 1" beside "Thôn 1" is no other hamlet.
     expect(level("residence", home, { communeCode: "10042", address: "Số 1, xã An Lạc, huyện Văn Lâm" }).level).toBe(1)
   })
+  it("hometown: agreement is adjusted by how common the hometown is among the records", () => {
+    const t = buildCitizenTable([
+      ...Array.from({ length: 8 }, (_, k) => rec(`c${k}`, { hometownCode: "20007" })),
+      rec("r1", { hometownCode: "20350" }),
+      rec("r2", { hometownCode: "20350" }),
+      rec("none", {})
+    ])
+    const cmp = citizenComparisons.find((c) => c.name === "hometown")!
+    expect(cmp.levels[0]!.termFrequency).toBe(true)
+    expect(cmp.compare(t, 0, 1)).toBe(1)
+    expect(cmp.compare(t, 8, 9)).toBe(1)
+    // Shares among the records that have a hometown: the common one 8 of 10, the rare one 2 of 10.
+    expect(cmp.termFrequency!(t, 0, 1)).toBeCloseTo(0.8)
+    expect(cmp.termFrequency!(t, 8, 9)).toBeCloseTo(0.2)
+  })
   it("both parents' names are one comparison: both the same, one the same and the other missing or different", () => {
     const p = { fatherName: "Lê Văn Hải", motherName: "Trần Thị Mai" }
     expect(level("parents", p, { fatherName: "LE VAN HAI", motherName: "Trần Thị Mai" }).level).toBe(1)

@@ -141,23 +141,26 @@ const ADDRESS_STOPWORDS: ReadonlySet<string> = new Set([
  * residents' group), "khu pho", "kp" and "khu" another. House numbers (số) and wards (P.3) are
  * other levels and left out.
  */
-const HAMLET_TYPES: ReadonlyMap<string, string> = new Map([
-  ["thon", "thon"], ["xom", "xom"], ["to", "to"], ["tdp", "to"], ["khu", "khu"], ["kp", "khu"], ["ap", "ap"],
-  ["ban", "ban"], ["buon", "buon"], ["doi", "doi"], ["cum", "cum"]
+const HAMLET_TYPES: ReadonlyMap<string, number> = new Map([
+  ["thon", 1], ["xom", 2], ["to", 3], ["tdp", 3], ["khu", 4], ["kp", 4], ["ap", 5], ["ban", 6], ["buon", 7], ["doi", 8], ["cum", 9]
 ])
 
-/** The hamlet type the words before a number name ("thon" for "Thôn 3"), undefined for none. */
-function hamletTypeBefore(words: readonly string[], k: number): string | undefined {
+/** The hamlet type (HAMLET_TYPES) the words before a number name (1 for "Thôn 3"), 0 for none. */
+function hamletTypeBefore(words: readonly string[], k: number): number {
   const w = words[k - 1]
-  if (w === undefined) return undefined
+  if (w === undefined) return 0
   if (w === "pho") {
     const v = words[k - 2]
-    return v === "dan" ? "to" : v === "khu" ? "khu" : undefined
+    return v === "dan" ? 3 : v === "khu" ? 4 : 0
   }
-  return HAMLET_TYPES.get(w)
+  return HAMLET_TYPES.get(w) ?? 0
 }
 
-/** The (hamlet type, number) pairs of a folded address as a 31-bit set (see CitizenTable.addressUnitBits). */
+/**
+ * The (hamlet type, number) pairs of a folded address as a 31-bit set (see
+ * CitizenTable.addressUnitBits): bit (11·type + number) mod 31, so one number under two types
+ * never shares a bit (11·Δtype is no multiple of 31 for the types there are).
+ */
 function typedNumberBits(folded: string): number {
   const words = folded.split(/[\s,.;/\\-]+/).filter((w) => w.length > 0)
   let mask = 0
@@ -165,10 +168,8 @@ function typedNumberBits(folded: string): number {
     const w = words[k]!
     if (!/^\d+$/.test(w)) continue
     const type = hamletTypeBefore(words, k)
-    if (type === undefined) continue
-    let h = Number(w) % 1000
-    for (let c = 0; c < type.length; c++) h = (h * 31 + type.charCodeAt(c)) | 0
-    mask |= 1 << ((h >>> 0) % 31)
+    if (type === 0) continue
+    mask |= 1 << ((11 * type + (Number(w) % 31)) % 31)
   }
   return mask
 }

@@ -252,6 +252,13 @@ export function citizenSettings(options: CitizenSettingsOptions = {}): LinkageSe
     ],
     contradictionUnlessExact: ["cccd", "cmnd", "phone"],
     reviewContradictingPairs: true,
+    precisionSample: {
+      // Two records that both hold a valid CCCD, compared on everything but their ID numbers
+      // (and the birth year read from the CCCD): the same CCCD says whether they are one person.
+      hidden: ["cccd", "cmnd", "cccd_birth_year"],
+      holds: (t, i) => t.cccdValid[i] === 1,
+      same: (t, a, b) => idDifference(t.cccd[a]!, t.cccd[b]!, CCCD_WIDTH) < 3
+    },
     identity: {
       name: "valid CCCD",
       // The code is the index of a record holding the identity (IDs are numbers, not codes).

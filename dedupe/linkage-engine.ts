@@ -88,11 +88,22 @@ export interface PairScorer<T> {
 /** Default m below which a disagreeing level is a contradiction (see PairScorer.contradicts). */
 export const CONTRADICTION_M = 0.005
 
+/**
+ * Comparisons a scorer reads as missing (level 0) for the pairs `when` holds: the ID numbers of
+ * two records that both hold a valid CCCD, when the other fields' evidence is measured against
+ * that CCCD (merged-set-precision.ts).
+ */
+export interface HiddenComparisons<T> {
+  readonly comparisons: readonly string[]
+  readonly when: (table: T, a: number, b: number) => boolean
+}
+
 export function compileScorer<T>(
   settings: LinkageSettings<T>,
   model: Pick<FellegiSunterModel, "comparisons">,
   size: number,
-  contradictionM = CONTRADICTION_M
+  contradictionM = CONTRADICTION_M,
+  hidden?: HiddenComparisons<T>
 ): PairScorer<T> {
   const comps = settings.comparisons
   const C = comps.length
@@ -120,11 +131,24 @@ export function compileScorer<T>(
     if (u < 0) throw new Error(`contradictionUnlessExact: unknown comparison ${name}`)
     return u
   })
-  const fill =
+  const fillAll =
     settings.levels ??
     ((table: T, a: number, b: number, out: Uint8Array, o: number) => {
       for (let c = 0; c < C; c++) out[o + c] = comps[c]!.compare(table, a, b)
     })
+  const hide = (hidden?.comparisons ?? []).map((name) => {
+    const c = comps.findIndex((cmp) => cmp.name === name)
+    if (c < 0) throw new Error(`hidden comparisons: unknown comparison ${name}`)
+    return c
+  })
+  const hideWhen = hidden?.when
+  const fill =
+    hideWhen === undefined || hide.length === 0
+      ? fillAll
+      : (table: T, a: number, b: number, out: Uint8Array, o: number) => {
+          fillAll(table, a, b, out, o)
+          if (hideWhen(table, a, b)) for (const c of hide) out[o + c] = 0
+        }
   const scratch = new Uint8Array(C)
   const excluded = (): boolean => {
     for (let e = 0; e < exclusions.length; e++) {
@@ -176,6 +200,7 @@ export function compileScorer<T>(
       return mask
     },
     level(table, a, b, comparison) {
+      if (hideWhen !== undefined && hide.includes(comparison) && hideWhen(table, a, b)) return 0
       return comps[comparison]!.compare(table, a, b)
     },
     sharesIdentifier(table, a, b) {

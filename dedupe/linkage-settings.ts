@@ -79,6 +79,21 @@ export interface DeterministicRule<T> {
  * A hard identity (a valid national ID): two records whose identities are both present and
  * incompatible are different people, so clustering never joins them through third records.
  */
+/**
+ * Records that carry a label of their own: two of them are one entity when their labels agree
+ * (the same CCCD, or one typo apart). Pairs of two such records are scored once more with the
+ * comparisons that read the label (`hidden`) switched off, so that what the other fields say
+ * can be checked against it.
+ */
+export interface PrecisionSample<T> {
+  /** Comparisons that read the label (or another ID number) and are hidden for sample pairs. */
+  readonly hidden: readonly string[]
+  /** True when record i carries the label. */
+  holds(table: T, i: number): boolean
+  /** True when the labels of two records that both carry one agree. */
+  same(table: T, a: number, b: number): boolean
+}
+
 export interface IdentityConstraint<T> {
   readonly name: string
   /** A code for the record's identity, or -1 when it has none usable. */
@@ -124,6 +139,12 @@ export interface LinkageSettings<T> {
    */
   readonly uWithoutMatches?: boolean
   readonly identity?: IdentityConstraint<T>
+  /**
+   * A label some records carry on themselves (a valid CCCD), from which the precision of the
+   * merged set is estimated without ground truth (merged-set-precision.ts). Without it the
+   * auto-merge threshold stays per pair at the target precision.
+   */
+  readonly precisionSample?: PrecisionSample<T>
   readonly exclusions?: readonly ExclusionRule[]
   /**
    * Comparisons whose strongest level (the same ID number) outweighs a contradicting field

@@ -11,6 +11,7 @@
  * over-confident, which is why the clustering adds its own guards.
  */
 import { weightOf } from "./linkage-engine.ts"
+import type { MergedSetEstimate } from "./merged-set-precision.ts"
 
 export interface MatchThresholds {
   readonly targetPrecision: number
@@ -26,6 +27,8 @@ export interface MatchThresholds {
   readonly reviewBandPairs: number
   /** True when reviewer capacity raised the lower edge of the review band. */
   readonly reviewCapped: boolean
+  /** How the auto-merge threshold was set from the merged set's estimated precision, when it was looked at (merged-set-precision.ts). */
+  readonly mergedSet?: MergedSetEstimate
 }
 
 /**
@@ -46,23 +49,64 @@ export interface ReviewCapacity {
  */
 const MIN_REVIEW_RECORDS = 10
 
+/** Records a reviewer can be shown: `maxReviewShare` of them, at least MIN_REVIEW_RECORDS. */
+export const reviewBudget = (capacity: Pick<ReviewCapacity, "records" | "maxReviewShare">): number =>
+  Math.max(Math.floor(capacity.maxReviewShare * capacity.records), MIN_REVIEW_RECORDS)
+
+/**
+ * Reviewer capacity after clustering. The band's lower edge was raised before clustering to fit
+ * the band's own records; the guards then send auto-merge pairs to review as well (a rival, a
+ * contradiction, a chain or identity conflict), and with a lower auto-merge threshold the band
+ * is narrower while the guards refuse more. The refused pairs are always kept (the model
+ * wanted to merge them); the band's pairs are kept strongest first while the records in review
+ * fit the budget, and the edge rises above the first that does not (the weaker ones become
+ * "distinct", as with the cap before clustering).
+ */
+export function fitReviewCapacity<R extends { readonly a: number; readonly b: number; readonly weight: number; readonly reason: string }>(
+  pairs: readonly R[],
+  thresholds: MatchThresholds,
+  capacity: Pick<ReviewCapacity, "records" | "maxReviewShare">
+): { pairs: readonly R[]; thresholds: MatchThresholds } {
+  if (capacity.maxReviewShare >= 1) return { pairs, thresholds }
+  const budget = reviewBudget(capacity)
+  const seen = new Set<number>()
+  for (const r of pairs) if (r.reason !== "review_band") seen.add(r.a).add(r.b)
+  const band = pairs.filter((r) => r.reason === "review_band").sort((x, y) => y.weight - x.weight)
+  let edge = -Infinity
+  for (const r of band) {
+    const before = seen.size
+    seen.add(r.a).add(r.b)
+    if (seen.size > budget && seen.size > before) {
+      edge = r.weight + 1e-9
+      break
+    }
+  }
+  if (edge === -Infinity || edge <= thresholds.reviewWeight) return { pairs, thresholds }
+  return {
+    pairs: pairs.filter((r) => r.reason !== "review_band" || r.weight >= edge),
+    thresholds: { ...thresholds, reviewWeight: edge, reviewProbability: 1 - 1 / (1 + Math.pow(2, edge)), reviewCapped: true }
+  }
+}
+
 export function thresholdsFromTargetPrecision(
   weights: ArrayLike<number>,
   targetPrecision: number,
   reviewProbability?: number,
-  capacity?: ReviewCapacity
+  capacity?: ReviewCapacity,
+  /** The auto-merge threshold as a weight, when set otherwise than per pair (merged-set-precision.ts). */
+  autoMergeWeight?: number
 ): MatchThresholds {
   if (!(targetPrecision > 0.5 && targetPrecision < 1)) throw new Error(`targetPrecision must be in (0.5, 1), got ${targetPrecision}`)
-  const auto = targetPrecision
+  const autoW = autoMergeWeight ?? weightOf(targetPrecision)
+  const auto = autoMergeWeight === undefined ? targetPrecision : 1 - 1 / (1 + Math.pow(2, autoW))
   let review = reviewProbability ?? 0.5
   if (!(review > 0 && review < auto)) throw new Error(`reviewProbability must be in (0, ${auto}), got ${review}`)
-  const autoW = weightOf(auto)
   let reviewW = weightOf(review)
   if (capacity !== undefined && capacity.maxReviewShare < 1) {
     const band: number[] = []
     for (let k = 0; k < weights.length; k++) if (weights[k]! >= reviewW && weights[k]! < autoW) band.push(k)
     band.sort((x, y) => weights[y]! - weights[x]!)
-    const budget = Math.max(Math.floor(capacity.maxReviewShare * capacity.records), MIN_REVIEW_RECORDS)
+    const budget = reviewBudget(capacity)
     const seen = new Set<number>()
     for (const k of band) {
       seen.add(capacity.a[k]!)

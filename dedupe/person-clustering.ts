@@ -59,6 +59,12 @@ export interface ClusteringInput {
   readonly agrees?: (a: number, b: number, comparison: number) => boolean
   /** Cross pairs checked per merge at most (default 2,500); larger merges go to review. */
   readonly maxCrossPairs?: number
+  /**
+   * Called for every join of two persons by an auto-merge pair (index `pair`), before the join:
+   * the two persons' record counts, and whether both already hold an identity (`identity`).
+   * What the merged set's precision is estimated from (merged-set-precision.ts).
+   */
+  readonly onJoin?: (pair: number, recordsA: number, recordsB: number, bothIdentified: boolean) => void
 }
 
 export interface Clustering {
@@ -162,6 +168,7 @@ export function clusterPersons(input: ClusteringInput): Clustering {
   const maxCross = input.maxCrossPairs ?? 2500
   const conflictFields = input.conflictFields
   const agrees = input.agrees
+  const onJoin = input.onJoin
   /** True when another record of i's cluster agrees exactly with j on comparison c, or of j's with i. */
   const agreedElsewhere = (i: number, j: number, c: number): boolean => {
     for (const [own, other] of [[i, j], [j, i]] as const) {
@@ -257,6 +264,7 @@ export function clusterPersons(input: ClusteringInput): Clustering {
         review.push({ a, b, weight: w, reason: "chain_conflict", conflict })
         continue
       }
+      onJoin?.(p, members[x]!, members[y]!, ident[x]! >= 0 && ident[y]! >= 0)
       union(x, y)
     }
     if (w > linkWeight[a]!) linkWeight[a] = w

@@ -67,6 +67,36 @@ for (const w of grid) {
   console.log(
     `${w.toFixed(2)}\t${thresholds.autoMergeProbability.toFixed(4)}\t${est.precision.toFixed(5)}\t${est.lowerBound.toFixed(5)}\t${(tp / (tp + fp)).toFixed(5)}\t${(tp / truePairs).toFixed(5)}\t${((100 * inReview.size) / t.size).toFixed(2)}\t${fp}\t${cal.joins}${mark}`
   )
+  if (process.argv.includes("--proposed")) {
+    // Of the shadow's joins by two CCCD holders: how many no blocking rule that does not read an
+    // ID number would have proposed (pairs a record without a CCCD could not have).
+    const hidden = new Set(sample.hidden)
+    const rules = settings.blockingRules.filter((r) => !r.deactivates.some((c) => hidden.has(c)))
+    const positions = rules.map((r) => {
+      if (r.kind !== "sorted-neighbourhood") return undefined
+      const pos = new Int32Array(t.size).fill(-1e9)
+      r.order(t).forEach((i, k) => (pos[i] = k))
+      return pos
+    })
+    const proposed = (a: number, b: number) =>
+      rules.some((r, k) => (r.kind === "key" ? r.key(t, a) === r.key(t, b) : Math.abs(positions[k]![a]! - positions[k]![b]!) < r.window))
+    let joins = 0
+    let only = 0
+    let onlyRight = 0
+    ctx.cluster(thresholds, {
+      ...shadow,
+      onJoin: (p) => {
+        const a = run.pairs.a[p]!
+        const b = run.pairs.b[p]!
+        if (!sample.holds(t, a) || !sample.holds(t, b)) return
+        joins++
+        if (proposed(a, b)) return
+        only++
+        if (sample.same(t, a, b)) onlyRight++
+      }
+    })
+    console.log(`  shadow joins ${joins}, proposed only by ID rules ${only} (right by CCCD ${onlyRight})`)
+  }
   if (!showBands) continue
   // Per band: shadow draws (right by CCCD / right by truth) and the real run's unchecked joins (pairs made, of them true).
   const shadowStats = new Map<number, [number, number, number]>()

@@ -62,8 +62,14 @@ export interface DedupeOptions {
   readonly targetPrecision?: number
   /** Lower edge of the review band as a probability (default 0.5). */
   readonly reviewProbability?: number
-  /** Reviewer capacity: at most this share of records in the review band (default 0.02; 1 = no cap). */
+  /** Reviewer capacity: at most this share of records in review (default 0.02; 1 = no cap). */
   readonly maxReviewShare?: number
+  /**
+   * Lower the auto-merge threshold where the merged set's precision, estimated from the records
+   * with a valid CCCD, still meets the target (merged-set-precision.ts). Default true; false
+   * keeps the per-pair threshold (probability >= target precision).
+   */
+  readonly setLevelThreshold?: boolean
   readonly settings?: CitizenSettingsOptions
   readonly linkage?: LinkageOptions
   /** Record ids whose candidate pairs should be explained in `explanations`. */
@@ -157,6 +163,7 @@ export function deduplicateTableColumns(table: CitizenTable, options: DedupeOpti
     ...(options.targetPrecision !== undefined ? { targetPrecision: options.targetPrecision } : {}),
     ...(options.reviewProbability !== undefined ? { reviewProbability: options.reviewProbability } : {}),
     ...(options.maxReviewShare !== undefined ? { maxReviewShare: options.maxReviewShare } : {}),
+    ...(options.setLevelThreshold !== undefined ? { setLevelThreshold: options.setLevelThreshold } : {}),
     ...(options.linkage !== undefined ? { linkage: options.linkage } : {}),
     forcedMerges,
     keptApart

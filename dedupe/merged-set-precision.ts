@@ -69,8 +69,9 @@ const Z = 1.645
 /** Calibration bands: floor(weight) clamped to [BAND_LOW, BAND_HIGH]. */
 const BAND_LOW = -8
 const BAND_HIGH = 22
-const BANDS = BAND_HIGH - BAND_LOW + 1
-const bandOf = (w: number): number => Math.max(BAND_LOW, Math.min(BAND_HIGH, Math.floor(w))) - BAND_LOW
+export const BANDS = BAND_HIGH - BAND_LOW + 1
+/** The calibration band of a match weight (1 bit wide; the lowest and the highest take everything beyond). */
+export const bandOf = (w: number): number => Math.max(BAND_LOW, Math.min(BAND_HIGH, Math.floor(w))) - BAND_LOW
 
 export interface SetThresholdContext<T> {
   readonly table: T
@@ -146,20 +147,28 @@ export function estimateAt<T>(
     const n = clustering.clusterSize[i]!
     inside += (n * (n - 1)) / 2
   }
-  if (inside === 0) return { clustering, precision: 1, lowerBound: 1 }
+  return { clustering, ...precisionFromBands(calibration, unchecked, inside) }
+}
+
+/**
+ * The merged set's precision from the pairs each band's unchecked joins made (`unchecked`, per
+ * band) and the calibration, over `inside` pairs inside persons; and its one-sided 95 % lower
+ * bound from the binomial uncertainty of each band's share of right joins (Beta(½, ½) prior).
+ */
+export function precisionFromBands(calibration: Pick<Calibration, "draws" | "right">, unchecked: ArrayLike<number>, inside: number): { precision: number; lowerBound: number } {
+  if (inside === 0) return { precision: 1, lowerBound: 1 }
   let falsePairs = 0
   let variance = 0
   for (let k = 0; k < BANDS; k++) {
-    if (unchecked[k] === 0) continue
-    // Beta(½, ½) prior on the share of right joins in the band.
+    const pairs = unchecked[k] ?? 0
+    if (pairs === 0) continue
     const alpha = calibration.right[k]! + 0.5
     const beta = calibration.draws[k]! - calibration.right[k]! + 0.5
     const n = alpha + beta
-    const wrong = beta / n
-    falsePairs += unchecked[k]! * wrong
-    variance += unchecked[k]! * unchecked[k]! * ((alpha * beta) / (n * n * (n + 1)))
+    falsePairs += (pairs * beta) / n
+    variance += pairs * pairs * ((alpha * beta) / (n * n * (n + 1)))
   }
-  return { clustering, precision: 1 - falsePairs / inside, lowerBound: 1 - (falsePairs + Z * Math.sqrt(variance)) / inside }
+  return { precision: 1 - falsePairs / inside, lowerBound: 1 - (falsePairs + Z * Math.sqrt(variance)) / inside }
 }
 
 /**

@@ -18,6 +18,7 @@ import {
 import { citizenTableBuilder } from "../../dedupe/citizen-table.ts"
 import { deduplicateTable, ModelCollapsed } from "../../dedupe/deduplicate.ts"
 import { formatExplanation } from "../../dedupe/match-explanation.ts"
+import type { MatchThresholds } from "../../dedupe/match-thresholds.ts"
 import { csvDecisionStore, ReviewDecisionError } from "../../dedupe/review-decisions.ts"
 import { CommandFailed } from "../exit-status.ts"
 import { optionValue } from "../shared-flags.ts"
@@ -92,7 +93,7 @@ export const dedupeCommand = Command.make(
         `${s.records} records -> ${s.persons} persons: ${s.mergedRecords} merged, ${s.reviewRecords} to review (${s.reviewPairs} pairs), ` +
           `${s.records - s.mergedRecords - s.reviewRecords} unique.`,
         `Candidate pairs ${res.candidatePairs}: ` + res.ruleCounts.map((r) => `${r.rule} ${r.newPairs}`).join(", ") + ".",
-        `Auto-merge at probability >= ${res.thresholds.autoMergeProbability} (estimated precision ${res.thresholds.estimatedPrecision.toFixed(4)}), ` +
+        `Auto-merge at probability >= ${res.thresholds.autoMergeProbability.toFixed(4)} (${thresholdNote(res.thresholds)}), ` +
           `review from ${res.thresholds.reviewProbability.toFixed(4)}${res.thresholds.reviewCapped ? " (raised to fit --max-review-share)" : ""}.`
       ]
       for (const [column, n] of Object.entries(result.unreadable)) lines.push(`${n} unreadable ${column} value(s) treated as missing.`)
@@ -115,3 +116,12 @@ export const dedupeCommand = Command.make(
     "Deduplicate citizen records (Fellegi-Sunter, trained without labels): one master per person, a crosswalk, and a review list"
   )
 )
+
+/** How the auto-merge threshold was set, for the summary line. */
+function thresholdNote(t: MatchThresholds): string {
+  const set = t.mergedSet
+  if (set === undefined) return `per pair, at the target precision ${t.targetPrecision}`
+  if (set.autoMergeWeight < set.perPairWeight)
+    return `lowered from ${t.targetPrecision} per pair: the merged set's precision estimated from the records with a valid CCCD at ${set.precision.toFixed(4)}, at least ${set.lowerBound.toFixed(4)}`
+  return `per pair, at the target precision ${t.targetPrecision}: too few records with a valid CCCD to show the merged set would stay above it with a lower one`
+}

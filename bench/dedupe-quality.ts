@@ -77,6 +77,7 @@ console.log(
       candidatePairs: res.candidatePairs,
       perRule: Object.fromEntries(res.ruleCounts.map((r) => [r.rule, r.newPairs])),
       thresholds: { auto: res.thresholds.autoMergeProbability, review: res.thresholds.reviewProbability, estimatedPrecision: +res.thresholds.estimatedPrecision.toFixed(5) },
+      mergedSet: res.thresholds.mergedSet === undefined ? undefined : { precision: +res.thresholds.mergedSet.precision.toFixed(5), lowerBound: +res.thresholds.mergedSet.lowerBound.toFixed(5), steps: res.thresholds.mergedSet.steps.length },
       sessions: res.model.sessions.map((s) => `${s.rule}: pairs ${s.pairs}, lambda ${s.lambda.toFixed(3)}${s.discarded ? `, discarded (${s.discarded})` : ""}`),
       seconds: +seconds.toFixed(1)
     },

@@ -68,6 +68,8 @@ function measure(records: number, mode: "memory" | "csv"): void {
       persons,
       cpuSeconds: +((cpu.user + cpu.system) / 1e6).toFixed(1),
       candidatePairs: res.candidatePairs,
+      autoMergeProbability: +res.thresholds.autoMergeProbability.toFixed(4),
+      thresholdSteps: res.thresholds.mergedSet?.steps.length ?? 0,
       peakRssMb: Math.round(peak / 1e6),
       inputRssMb: Math.round(rssBefore / 1e6),
       loadBefore: loadBefore.toFixed(1),

@@ -81,7 +81,11 @@ export interface SetThresholdContext<T> {
   readonly targetPrecision: number
   readonly perPair: MatchThresholds
   readonly thresholdsAt: (autoMergeWeight?: number) => MatchThresholds
+  /** The review band's lower edge as configured (before reviewer capacity raises it). */
+  readonly reviewProbability: number
   readonly capacity: ReviewCapacity
+  /** Collects garbage between the clusterings (the pipeline's full GC; nothing for the CLI). */
+  readonly releaseGarbage?: () => void
   readonly asRun: ClusteringView<T>
   readonly cluster: (thresholds: MatchThresholds, view: ClusteringView<T>) => Clustering
 }
@@ -186,33 +190,37 @@ export function chooseSetLevelThreshold<T>(ctx: SetThresholdContext<T>): {
   const sample = ctx.settings.precisionSample!
   const shadow = shadowView(ctx, sample)
   const perPairWeight = ctx.perPair.autoMergeWeight
-  const floor = weightOf(FLOOR_PROBABILITY)
+  // Never at or below the review band's configured lower edge either.
+  const floor = Math.max(weightOf(FLOOR_PROBABILITY), weightOf(ctx.reviewProbability) + 1e-6)
   const steps: SetThresholdStep[] = []
   const grid: number[] = [perPairWeight]
   for (let w = perPairWeight - STEP_BITS; w > floor + 1e-9; w -= STEP_BITS) grid.push(w)
   if (floor < perPairWeight) grid.push(floor)
-  type Tried = { thresholds: MatchThresholds; clustering: Clustering; precision: number; lowerBound: number; passed: boolean }
-  const tried = new Map<number, Tried>()
-  const at = (k: number): Tried => {
+  type Tried = { thresholds: MatchThresholds; clustering: Clustering; precision: number; lowerBound: number }
+  /** The lowest grid point that passed so far, with its clustering (the only one kept: each holds a few arrays per record). */
+  let passing: Tried | undefined
+  const passes = (k: number): boolean => {
     const w = grid[k]!
     const thresholds = k === 0 ? ctx.perPair : ctx.thresholdsAt(w)
     const calibration = calibrationAt(ctx, sample, shadow, thresholds)
+    ctx.releaseGarbage?.()
     const e = estimateAt(ctx, calibration, thresholds)
     steps.push({ autoMergeWeight: w, precision: e.precision, lowerBound: e.lowerBound, sampleJoins: calibration.joins })
-    const t: Tried = { thresholds, ...e, passed: e.lowerBound >= ctx.targetPrecision }
-    tried.set(k, t)
-    return t
+    const passed = e.lowerBound >= ctx.targetPrecision
+    if (passed) passing = { thresholds, ...e }
+    ctx.releaseGarbage?.()
+    return passed
   }
   // lo: the lowest grid point known to pass (or 0, the fallback); hi: the highest known to fail.
   let lo = 0
   let hi = grid.length - 1
-  if (hi > 0 && at(hi).passed) lo = hi
+  if (hi > 0 && passes(hi)) lo = hi
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1
-    if (at(mid).passed) lo = mid
+    if (passes(mid)) lo = mid
     else hi = mid
   }
-  const chosen = tried.get(lo) ?? (lo === 0 ? { thresholds: ctx.perPair, clustering: ctx.cluster(ctx.perPair, ctx.asRun), precision: NaN, lowerBound: NaN, passed: false } : at(lo))
+  const chosen: Tried = lo > 0 ? passing! : { thresholds: ctx.perPair, clustering: ctx.cluster(ctx.perPair, ctx.asRun), precision: NaN, lowerBound: NaN }
   const estimate: MergedSetEstimate = {
     perPairWeight,
     autoMergeWeight: chosen.thresholds.autoMergeWeight,

@@ -91,7 +91,9 @@ export function setThresholdContext<T>(
     targetPrecision,
     perPair: thresholdsAt(),
     thresholdsAt,
+    reviewProbability: options.reviewProbability ?? 0.5,
     capacity,
+    ...(options.linkage?.releaseGarbage !== undefined ? { releaseGarbage: options.linkage.releaseGarbage } : {}),
     asRun: { weights: run.pairs.weight, scorer, identity: true },
     cluster: (thresholds, view) => guardedClustering(table, size, settings, run, thresholds, view, options)
   }

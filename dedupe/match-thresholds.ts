@@ -2,13 +2,15 @@
  * Where the three bands (auto-merge, review, distinct) start, derived from a target precision
  * instead of hand-picked weights.
  *
- * With a target precision τ (default 0.995): a pair is merged automatically when the model gives
- * it a match probability of at least τ, so every automatic merge is individually at least τ
- * likely to be right and the expected precision of the merged set is above τ. A pair the model
- * thinks more likely a match than not (probability >= 0.5) but below τ goes to a reviewer;
- * below 0.5 it is distinct. The estimated precision of the merged set (the mean probability of
- * its pairs) is reported alongside; on data with many look-alike relatives the model is
- * over-confident, which is why the clustering adds its own guards.
+ * With a target precision τ (default 0.995): per pair, a pair is merged automatically when the
+ * model gives it a match probability of at least τ. The model is over-confident per pair, while
+ * the merged set (after the clustering's guards) is more precise than that threshold; where
+ * the records with a valid CCCD show it, merged-set-precision.ts lowers the auto-merge weight
+ * (`autoMergeWeight` below) as long as the set's estimated precision stays at τ. A pair the
+ * model thinks more likely a match than not (probability >= 0.5) but below the auto-merge
+ * threshold goes to a reviewer, within reviewer capacity; below that it is distinct.
+ * `estimatedPrecision` is the model's own mean probability of the auto-merge pairs (an
+ * over-statement); the label-free estimate is in `mergedSet`.
  */
 import { weightOf } from "./linkage-engine.ts"
 import type { MergedSetEstimate } from "./merged-set-precision.ts"

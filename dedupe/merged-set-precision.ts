@@ -22,11 +22,11 @@
  *    standard errors (one-sided 95 %) of the expected false pairs from the bands' binomial
  *    uncertainty (a Beta(½, ½) prior per band: a band with no draws counts as a coin toss).
  *
- * The threshold starts at the per-pair one (probability = target) and goes down in steps of
- * STEP_BITS while the lower bound stays at or above the target, never below FLOOR_PROBABILITY;
- * the last step that passed is used. When the per-pair threshold itself does not pass (too
- * few labelled records for the bound to say anything, as in small inputs or inputs without
- * CCCDs), it is kept: the set-level rule only ever lowers the threshold on evidence.
+ * The threshold is the lowest on a grid from the per-pair one (probability = target) down in
+ * STEP_BITS steps to FLOOR_PROBABILITY whose lower bound is at or above the target. When none
+ * is (too few labelled records for the bound to say anything, as in small inputs or inputs
+ * without CCCDs), the per-pair threshold is kept: the set-level rule only ever lowers the
+ * threshold on evidence.
  *
  * The assumption: a join the guards let through at a given weight is as often right for
  * records without a CCCD as for records with one scored without it. See dedupe/README.md.

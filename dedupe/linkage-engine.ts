@@ -150,6 +150,18 @@ export function compileScorer<T>(
           if (hideWhen(table, a, b)) for (const c of hide) out[o + c] = 0
         }
   const scratch = new Uint8Array(C)
+  // The pair whose levels `scratch` holds: the guards ask for a pair's weight and then whether it
+  // contradicts, which would compare every field twice.
+  let lastTable: T | undefined
+  let lastA = -1
+  let lastB = -1
+  const scratchLevels = (table: T, a: number, b: number): void => {
+    if (a === lastA && b === lastB && table === lastTable) return
+    fill(table, a, b, scratch, 0)
+    lastTable = table
+    lastA = a
+    lastB = b
+  }
   const excluded = (): boolean => {
     for (let e = 0; e < exclusions.length; e++) {
       const rule = exclusions[e]!
@@ -162,7 +174,7 @@ export function compileScorer<T>(
   }
   return {
     bayesFactorLog2(table, a, b) {
-      fill(table, a, b, scratch, 0)
+      scratchLevels(table, a, b)
       if (exclusions.length > 0 && excluded()) return EXCLUDED_WEIGHT
       let w = 0
       for (let c = 0; c < C; c++) {
@@ -178,14 +190,14 @@ export function compileScorer<T>(
     },
     levelsInto: fill,
     contradicts(table, a, b) {
-      fill(table, a, b, scratch, 0)
+      scratchLevels(table, a, b)
       if (exclusions.length > 0 && excluded()) return true
       for (const u of sparing) if (scratch[u] === 1) return false
       for (let c = 0; c < C; c++) if (contradiction[c * stride + scratch[c]!] === 1) return true
       return false
     },
     contradictingComparisons(table, a, b) {
-      fill(table, a, b, scratch, 0)
+      scratchLevels(table, a, b)
       let mask = 0
       for (let e = 0; e < exclusions.length; e++) {
         const rule = exclusions[e]!
@@ -205,7 +217,7 @@ export function compileScorer<T>(
     },
     sharesIdentifier(table, a, b) {
       if (sparing.length === 0) return false
-      fill(table, a, b, scratch, 0)
+      scratchLevels(table, a, b)
       for (const u of sparing) if (scratch[u] === 1) return true
       return false
     }

@@ -13,7 +13,7 @@ export interface LinkAndClusterOptions {
   readonly targetPrecision?: number
   /** Lower edge of the review band as a match probability (default 0.5). */
   readonly reviewProbability?: number
-  /** Reviewer capacity: at most this share of records in the review band (default 0.02; 1 = no cap). */
+  /** Reviewer capacity: at most this share of records in review (default 0.02; 1 = no cap). */
   readonly maxReviewShare?: number
   /**
    * Lower the auto-merge threshold below the per-pair one where the estimated precision of the

@@ -61,9 +61,9 @@ export interface MergedSetEstimate {
 /** Steps of the threshold search, in bits of match weight. */
 export const STEP_BITS = 0.5
 /**
- * The threshold never goes below posterior odds of 10:1 (probability 10/11): see the README.
+ * The threshold never goes below a posterior of 0.95 (odds 19:1): see the README.
  */
-export const FLOOR_PROBABILITY = 10 / 11
+export const FLOOR_PROBABILITY = 0.95
 /** One-sided 95 %. */
 const Z = 1.645
 /** Calibration bands: floor(weight) clamped to [BAND_LOW, BAND_HIGH]. */

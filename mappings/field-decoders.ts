@@ -482,9 +482,13 @@ export type RowDecoding<V> =
  */
 export const rowDecoder = <S extends FieldSpec>(spec: S): ((row: SourceRow) => RowDecoding<DecodedFields<S>>) => {
   const entries = Object.entries(spec).map(([field, [column, decoder]]) => ({ field, column, decoder }))
+  // Every row's values object starts as a copy of this one: all fields in place, in one shape,
+  // instead of growing property by property.
+  const shape: Record<string, unknown> = Object.fromEntries(entries.map((e) => [e.field, undefined]))
   return (row) => {
-    const values: Record<string, unknown> = {}
-    for (const e of entries) {
+    const values: Record<string, unknown> = { ...shape }
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!
       const raw = row[e.column]
       const d = e.decoder(raw)
       if (!d.ok) return { ok: false, code: d.code, column: e.column, message: d.message, value: raw }
@@ -504,9 +508,30 @@ export const keyText = (raw: unknown): string => (typeof raw === "string" ? raw.
 /** An optional foreign key as the source key of the row it points to (null/0/"" → undefined). */
 export const foreignKey = (source: string, table: string, raw: unknown): string | undefined => {
   if (raw === null || raw === undefined) return undefined
-  const k = keyText(raw)
-  return k === "" || k === "0" ? undefined : sourceKeyOf(source, table, k)
+  let tables = foreignKeyMemos.get(source)
+  if (tables === undefined) foreignKeyMemos.set(source, tables = new Map())
+  let keys = tables.get(table)
+  if (keys === undefined) tables.set(table, keys = new Map())
+  let key = keys.get(raw)
+  if (key === undefined) {
+    const k = keyText(raw)
+    if (k === "" || k === "0") return undefined
+    if (keys.size >= FOREIGN_KEY_MEMO_SIZE) keys.clear()
+    key = sourceKeyOf(source, table, k)
+    keys.set(raw, key)
+  }
+  return key
 }
+
+/**
+ * Source keys of referenced rows by raw key value, per source and referenced table: a dossier
+ * names its applicant and agency, and most of them were named before. Handing out the same
+ * string each time spares a concatenation per reference, and the id memos (`referenceId` in
+ * target/tables) then find it by its cached hash and identity instead of hashing a fresh string.
+ * Bounded: a full memo starts over.
+ */
+const FOREIGN_KEY_MEMO_SIZE = 1 << 16
+const foreignKeyMemos = new Map<string, Map<string, Map<unknown, string>>>()
 
 /**
  * The OldUnitRef of a row from its raw codes (trimmed, never remapped here). A row without a
@@ -515,30 +540,31 @@ export const foreignKey = (source: string, table: string, raw: unknown): string 
 export const oldUnitRef = (
   context: MappingContext,
   parts: { province?: unknown; district?: unknown; commune?: unknown; address?: string | undefined; hamlet?: string | undefined }
-): OldUnitRef => {
-  const t = (v: unknown): string | undefined => {
-    if (v === null || v === undefined) return undefined
-    const s = String(v).trim()
-    return s === "" ? undefined : s
-  }
-  return {
-    provinceCode: t(parts.province) ?? context.oldProvinceCode,
-    districtCode: t(parts.district),
-    communeCode: t(parts.commune),
-    address: parts.address,
-    hamlet: parts.hamlet
-  }
+): OldUnitRef => ({
+  provinceCode: unitCode(parts.province) ?? context.oldProvinceCode,
+  districtCode: unitCode(parts.district),
+  communeCode: unitCode(parts.commune),
+  address: parts.address,
+  hamlet: parts.hamlet
+})
+
+/** A raw unit code trimmed, undefined when empty. */
+const unitCode = (v: unknown): string | undefined => {
+  if (v === null || v === undefined) return undefined
+  const s = String(v).trim()
+  return s === "" ? undefined : s
 }
 
 /** The commune code, else district code, else province code of a raw row, trimmed ("" when none). */
-export const accountingUnitOf = (communeColumn: string | undefined, districtColumn: string | undefined, provinceColumn: string | undefined) =>
-  (row: SourceRow): string => {
-    for (const c of [communeColumn, districtColumn, provinceColumn]) {
-      if (c === undefined) continue
-      const v = row[c]
+export const accountingUnitOf = (communeColumn: string | undefined, districtColumn: string | undefined, provinceColumn: string | undefined) => {
+  const columns = [communeColumn, districtColumn, provinceColumn].filter((c) => c !== undefined)
+  return (row: SourceRow): string => {
+    for (let i = 0; i < columns.length; i++) {
+      const v = row[columns[i]!]
       if (v === null || v === undefined) continue
       const s = String(v).trim()
       if (s !== "") return s
     }
     return ""
   }
+}

@@ -12,6 +12,7 @@ import type { OldUnitRef } from "./canonical-records.ts"
 import type { RejectCode } from "./reject-codes.ts"
 import { cleanText, nfc } from "../text/vietnamese.ts"
 import { bytesToLegacyString, decodeLegacy } from "../text/legacy-encodings.ts"
+import { appendText, finishText, startText } from "../text/flat-latin1.ts"
 
 /** The outcome of decoding one value: `undefined` means "no value" (optional and empty). */
 export type Decoded<T> =
@@ -213,6 +214,20 @@ const isTimeAt = (s: string, i: number, separator: string): boolean =>
   s[i] === separator && s.charCodeAt(i + 3) === 58 && s.charCodeAt(i + 6) === 58 && allDigits(s, TIME_DIGITS, i)
 
 /**
+ * `${isoDate}T${HH:MM:SS}+07:00` from a checked fixed-width value whose time is its last 8
+ * characters (at 11), built as one flat string (see text/flat-latin1.ts: the COPY writer reads
+ * every character of it).
+ */
+const isoTimestamp = (isoDate: string, raw: string): string => {
+  startText()
+  appendText(isoDate)
+  appendText("T")
+  appendText(raw, 11, 19)
+  appendText(VIETNAM_OFFSET)
+  return finishText()
+}
+
+/**
  * A Vietnamese-order date string "dd/mm/yyyy" (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy) → ISO date.
  * "yyyy" alone (only the year is known) → "YYYY". Empty or a zero date → no value.
  * A date that does not exist (31/02/1990) → INVALID_DATE; anything unreadable → INVALID_DATE.
@@ -244,7 +259,7 @@ export const dmyTimestamp: Decoder<string | undefined> = (raw) => {
     if (!validTime(digitsAt(raw, 11, 2), digitsAt(raw, 14, 2), digitsAt(raw, 17, 2))) {
       return fail("INVALID_DATE", `'${raw}' has an impossible time of day`)
     }
-    return ok(`${date.value}T${raw.slice(11)}${VIETNAM_OFFSET}`)
+    return ok(isoTimestamp(date.value, raw))
   }
   if (raw instanceof Date) return sqlTimestamp(raw)
   const s0 = asString(raw)
@@ -299,7 +314,7 @@ export const sqlTimestamp: Decoder<string | undefined> = (raw) => {
     if (!validTime(digitsAt(raw, 11, 2), digitsAt(raw, 14, 2), digitsAt(raw, 17, 2))) {
       return fail("INVALID_DATE", `'${raw}' has an impossible time of day`)
     }
-    return ok(`${date.value}T${raw.slice(11)}${VIETNAM_OFFSET}`)
+    return ok(isoTimestamp(date.value, raw))
   }
   if (raw === null || raw === undefined) return NONE
   if (raw instanceof Date) {

@@ -543,9 +543,10 @@ export const foreignKey = (source: string, table: string, raw: unknown): string 
  * names its applicant and agency, and most of them were named before. Handing out the same
  * string each time spares a concatenation per reference, and the id memos (`referenceId` in
  * target/tables) then find it by its cached hash and identity instead of hashing a fresh string.
- * Bounded: a full memo starts over.
+ * Bounded (16k keys per source and table, ≈ 1 MB): a full memo starts over; a key it no longer
+ * holds is made again, and the id memo then hashes it, as before this memo.
  */
-const FOREIGN_KEY_MEMO_SIZE = 1 << 16
+const FOREIGN_KEY_MEMO_SIZE = 1 << 14
 const foreignKeyMemos = new Map<string, Map<string, Map<unknown, string>>>()
 
 /**

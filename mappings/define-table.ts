@@ -52,13 +52,15 @@ export const defineTable = <E extends EntityKind, V>(
     columns: source.columns,
     ...(source.legacyTextColumns === undefined ? {} : { legacyTextColumns: source.legacyTextColumns }),
     accountingUnit: accountingUnitOf(units.commune, units.district, units.province),
-    toRecord: (row, context) => {
+    toRecord: (row, context, knownSourceKey) => {
       const decoded = decode(row)
       if (!decoded.ok) return decoded
+      const raw = row[key]
       const place: RowPlace = {
         source: context.source,
         oldProvinceCode: context.oldProvinceCode,
-        sourceKey: sourceKeyOf(context.source, table, keyText(row[key])),
+        // The caller's key is String(raw); keyText trims a string key, so only a non-string is reused.
+        sourceKey: knownSourceKey !== undefined && typeof raw !== "string" ? knownSourceKey : sourceKeyOf(context.source, table, keyText(raw)),
         unit: oldUnitRef(context, {
           commune: row[units.commune],
           district: units.district === undefined ? undefined : row[units.district],

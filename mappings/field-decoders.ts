@@ -12,6 +12,7 @@ import type { OldUnitRef } from "./canonical-records.ts"
 import type { RejectCode } from "./reject-codes.ts"
 import { cleanText, nfc } from "../text/vietnamese.ts"
 import { bytesToLegacyString, decodeLegacy } from "../text/legacy-encodings.ts"
+import { appendText, finishText, startText } from "../text/flat-latin1.ts"
 
 /** The outcome of decoding one value: `undefined` means "no value" (optional and empty). */
 export type Decoded<T> =
@@ -213,6 +214,20 @@ const isTimeAt = (s: string, i: number, separator: string): boolean =>
   s[i] === separator && s.charCodeAt(i + 3) === 58 && s.charCodeAt(i + 6) === 58 && allDigits(s, TIME_DIGITS, i)
 
 /**
+ * `${isoDate}T${HH:MM:SS}+07:00` from a checked fixed-width value whose time is its last 8
+ * characters (at 11), built as one flat string (see text/flat-latin1.ts: the COPY writer reads
+ * every character of it).
+ */
+const isoTimestamp = (isoDate: string, raw: string): string => {
+  startText()
+  appendText(isoDate)
+  appendText("T")
+  appendText(raw, 11, 19)
+  appendText(VIETNAM_OFFSET)
+  return finishText()
+}
+
+/**
  * A Vietnamese-order date string "dd/mm/yyyy" (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy) → ISO date.
  * "yyyy" alone (only the year is known) → "YYYY". Empty or a zero date → no value.
  * A date that does not exist (31/02/1990) → INVALID_DATE; anything unreadable → INVALID_DATE.
@@ -244,7 +259,7 @@ export const dmyTimestamp: Decoder<string | undefined> = (raw) => {
     if (!validTime(digitsAt(raw, 11, 2), digitsAt(raw, 14, 2), digitsAt(raw, 17, 2))) {
       return fail("INVALID_DATE", `'${raw}' has an impossible time of day`)
     }
-    return ok(`${date.value}T${raw.slice(11)}${VIETNAM_OFFSET}`)
+    return ok(isoTimestamp(date.value, raw))
   }
   if (raw instanceof Date) return sqlTimestamp(raw)
   const s0 = asString(raw)
@@ -299,7 +314,7 @@ export const sqlTimestamp: Decoder<string | undefined> = (raw) => {
     if (!validTime(digitsAt(raw, 11, 2), digitsAt(raw, 14, 2), digitsAt(raw, 17, 2))) {
       return fail("INVALID_DATE", `'${raw}' has an impossible time of day`)
     }
-    return ok(`${date.value}T${raw.slice(11)}${VIETNAM_OFFSET}`)
+    return ok(isoTimestamp(date.value, raw))
   }
   if (raw === null || raw === undefined) return NONE
   if (raw instanceof Date) {
@@ -482,9 +497,13 @@ export type RowDecoding<V> =
  */
 export const rowDecoder = <S extends FieldSpec>(spec: S): ((row: SourceRow) => RowDecoding<DecodedFields<S>>) => {
   const entries = Object.entries(spec).map(([field, [column, decoder]]) => ({ field, column, decoder }))
+  // Every row's values object starts as a copy of this one: all fields in place, in one shape,
+  // instead of growing property by property.
+  const shape: Record<string, unknown> = Object.fromEntries(entries.map((e) => [e.field, undefined]))
   return (row) => {
-    const values: Record<string, unknown> = {}
-    for (const e of entries) {
+    const values: Record<string, unknown> = { ...shape }
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!
       const raw = row[e.column]
       const d = e.decoder(raw)
       if (!d.ok) return { ok: false, code: d.code, column: e.column, message: d.message, value: raw }
@@ -504,9 +523,31 @@ export const keyText = (raw: unknown): string => (typeof raw === "string" ? raw.
 /** An optional foreign key as the source key of the row it points to (null/0/"" → undefined). */
 export const foreignKey = (source: string, table: string, raw: unknown): string | undefined => {
   if (raw === null || raw === undefined) return undefined
-  const k = keyText(raw)
-  return k === "" || k === "0" ? undefined : sourceKeyOf(source, table, k)
+  let tables = foreignKeyMemos.get(source)
+  if (tables === undefined) foreignKeyMemos.set(source, tables = new Map())
+  let keys = tables.get(table)
+  if (keys === undefined) tables.set(table, keys = new Map())
+  let key = keys.get(raw)
+  if (key === undefined) {
+    const k = keyText(raw)
+    if (k === "" || k === "0") return undefined
+    if (keys.size >= FOREIGN_KEY_MEMO_SIZE) keys.clear()
+    key = sourceKeyOf(source, table, k)
+    keys.set(raw, key)
+  }
+  return key
 }
+
+/**
+ * Source keys of referenced rows by raw key value, per source and referenced table: a dossier
+ * names its applicant and agency, and most of them were named before. Handing out the same
+ * string each time spares a concatenation per reference, and the id memos (`referenceId` in
+ * target/tables) then find it by its cached hash and identity instead of hashing a fresh string.
+ * Bounded (16k keys per source and table, ≈ 1 MB): a full memo starts over; a key it no longer
+ * holds is made again, and the id memo then hashes it, as before this memo.
+ */
+const FOREIGN_KEY_MEMO_SIZE = 1 << 14
+const foreignKeyMemos = new Map<string, Map<string, Map<unknown, string>>>()
 
 /**
  * The OldUnitRef of a row from its raw codes (trimmed, never remapped here). A row without a
@@ -515,30 +556,31 @@ export const foreignKey = (source: string, table: string, raw: unknown): string 
 export const oldUnitRef = (
   context: MappingContext,
   parts: { province?: unknown; district?: unknown; commune?: unknown; address?: string | undefined; hamlet?: string | undefined }
-): OldUnitRef => {
-  const t = (v: unknown): string | undefined => {
-    if (v === null || v === undefined) return undefined
-    const s = String(v).trim()
-    return s === "" ? undefined : s
-  }
-  return {
-    provinceCode: t(parts.province) ?? context.oldProvinceCode,
-    districtCode: t(parts.district),
-    communeCode: t(parts.commune),
-    address: parts.address,
-    hamlet: parts.hamlet
-  }
+): OldUnitRef => ({
+  provinceCode: unitCode(parts.province) ?? context.oldProvinceCode,
+  districtCode: unitCode(parts.district),
+  communeCode: unitCode(parts.commune),
+  address: parts.address,
+  hamlet: parts.hamlet
+})
+
+/** A raw unit code trimmed, undefined when empty. */
+const unitCode = (v: unknown): string | undefined => {
+  if (v === null || v === undefined) return undefined
+  const s = String(v).trim()
+  return s === "" ? undefined : s
 }
 
 /** The commune code, else district code, else province code of a raw row, trimmed ("" when none). */
-export const accountingUnitOf = (communeColumn: string | undefined, districtColumn: string | undefined, provinceColumn: string | undefined) =>
-  (row: SourceRow): string => {
-    for (const c of [communeColumn, districtColumn, provinceColumn]) {
-      if (c === undefined) continue
-      const v = row[c]
+export const accountingUnitOf = (communeColumn: string | undefined, districtColumn: string | undefined, provinceColumn: string | undefined) => {
+  const columns = [communeColumn, districtColumn, provinceColumn].filter((c) => c !== undefined)
+  return (row: SourceRow): string => {
+    for (let i = 0; i < columns.length; i++) {
+      const v = row[columns[i]!]
       if (v === null || v === undefined) continue
       const s = String(v).trim()
       if (s !== "") return s
     }
     return ""
   }
+}

@@ -40,8 +40,11 @@ export interface TableMapping<E extends EntityKind = EntityKind> {
    * trimmed, exactly as stored ("" when the row has none).
    */
   readonly accountingUnit: (row: SourceRow) => string
-  /** Turns one row into a canonical record. Pure and synchronous: it runs on the hot path. */
-  readonly toRecord: (row: SourceRow, context: MappingContext) => MappingResult<CanonicalOf<E>>
+  /**
+   * Turns one row into a canonical record. Pure and synchronous: it runs on the hot path.
+   * `sourceKey`, when the caller has it already, is `sourceKeyOf(context.source, table, String(key))`.
+   */
+  readonly toRecord: (row: SourceRow, context: MappingContext, sourceKey?: string) => MappingResult<CanonicalOf<E>>
 }
 
 export interface MappingContext {

@@ -23,8 +23,8 @@ import type { MappingContext, TableMapping } from "../mappings/vendor-mapping.ts
 import { checksumSql, type ColumnKind } from "../target/row-checksum.ts"
 import type { TargetTable } from "../target/tables/target-table.ts"
 import type { BatchRow } from "./ledger.ts"
-import { BatchAccumulator, createRowTransformer, type RejectEntry, type UnitRemapper } from "./row-transformer.ts"
-import { type LineMode, lineFor, transformedChunks } from "./transformed-chunks.ts"
+import { BatchAccumulator, type RejectEntry, type UnitRemapper } from "./row-transformer.ts"
+import { type LineMode, rangeCopyChunks } from "./transformed-chunks.ts"
 import type { TransformWorkers } from "./transform-workers.ts"
 
 export interface BatchInput {
@@ -76,7 +76,7 @@ export const loadBatch = async (input: BatchInput): Promise<BatchOutcome> => {
   const decisions = await db.withSchema("provmerge").selectFrom("review_items").select(["source_key", "decision"])
     .where("batch_id", "=", batch.batch_id).where("kind", "=", "unit").where("decision", "is not", null).execute()
   for (const d of decisions as Array<{ source_key: string; decision: string }>) decidedUnits.set(d.source_key, d.decision)
-  const transformer = () => createRowTransformer({ mapping: input.mapping, context: input.context, remapper: input.remapper, target: table, decidedUnits })
+  const transformer = { mapping: input.mapping, context: input.context, remapper: input.remapper, target: table, decidedUnits }
   const rangeFilter = sql`source = ${input.context.source} and source_table = ${input.mapping.table}
     and source_pk between ${batch.key_lo} and ${batch.key_hi}`
 
@@ -92,7 +92,7 @@ export const loadBatch = async (input: BatchInput): Promise<BatchOutcome> => {
     // The range's COPY text, transformed here or in a worker; `into` holds the accumulator at its end.
     const rangeChunks = (into: BatchAccumulator, mode: LineMode) =>
       input.workers === undefined
-        ? transformedChunks(input.reader, input.mapping, { lo: batch.key_lo, hi: batch.key_hi }, input.fetchSize, transformer(), into, lineFor(table, mode))
+        ? rangeCopyChunks(input.reader, { lo: batch.key_lo, hi: batch.key_hi }, input.fetchSize, transformer, into, mode)
         : input.workers.pool.chunks({
           source: input.workers.sourceDsn,
           poolSize: input.workers.poolSize,

@@ -112,12 +112,15 @@ export class StagedRow {
   readonly hi: number
   readonly lo: number
   readonly unit: string
+  /** The row's unit tally in the batch (for a row whose hash is added later, see `hashRows`). */
+  readonly tally: UnitTally | undefined
 
-  constructor(values: Array<string | null>, hi: number, lo: number, unit: string) {
+  constructor(values: Array<string | null>, hi: number, lo: number, unit: string, tally?: UnitTally) {
     this.values = values
     this.hi = hi
     this.lo = lo
     this.unit = unit
+    this.tally = tally
   }
 
   /** The row hash as 16 hex digits (the staging table's row_hash, see target/row-checksum.ts). */
@@ -133,9 +136,16 @@ export const createRowTransformer = (options: {
   readonly target: TargetTable
   /** Reviewers' answers for this batch: source key → chosen new commune code. */
   readonly decidedUnits?: ReadonlyMap<string, string> | undefined
+  /**
+   * false: a staged row comes out with no hash (hi = lo = 0) and is neither added to the batch's
+   * checksums nor counted as staged; the caller does both with `addStagedRow` once it has the
+   * row's hash (the COPY writer takes it from the line's bytes). Default true.
+   */
+  readonly hashRows?: boolean | undefined
 }) => {
   const { mapping, context, remapper, target } = options
   const decidedUnits = options.decidedUnits ?? new Map<string, string>()
+  const hashRows = options.hashRows !== false
   const keyColumn = mapping.key
   const rejectRow = (
     batch: BatchAccumulator,
@@ -158,7 +168,7 @@ export const createRowTransformer = (options: {
     tally.read++
     let mapped
     try {
-      mapped = mapping.toRecord(row, context)
+      mapped = mapping.toRecord(row, context, sourceKey)
     } catch (error) {
       // A mapping must not throw; if one does, the row is still accounted for.
       return rejectRow(batch, tally, row, sourceKey, unitKey, {
@@ -193,14 +203,20 @@ export const createRowTransformer = (options: {
       accountingUnit: unitKey,
       unit: answer
     })
+    if (!hashRows) return new StagedRow(values, 0, 0, unitKey, tally)
     const digest = rowDigest(values)
     const hi = digestWord(digest, 0)
     const lo = digestWord(digest, 4)
-    batch.checksum.xorWords(hi, lo)
-    tally.checksum.xorWords(hi, lo)
-    batch.staged++
+    addStagedRow(batch, tally, hi, lo)
     return new StagedRow(values, hi, lo, unitKey)
   }
+}
+
+/** Counts a staged row in its batch, with its hash words, in the batch's and its unit's checksums. */
+export const addStagedRow = (batch: BatchAccumulator, tally: UnitTally, hi: number, lo: number): void => {
+  batch.checksum.xorWords(hi, lo)
+  tally.checksum.xorWords(hi, lo)
+  batch.staged++
 }
 
 /**
@@ -208,13 +224,14 @@ export const createRowTransformer = (options: {
  * \N), with the one-shot `crypto.hash` returned as a 16-character "binary" (latin1) string: no Buffer and
  * no hex text per row, the words are read with charCodeAt.
  */
-const rowDigest = (values: ReadonlyArray<string | null>): string => {
+export const rowDigest = (values: ReadonlyArray<string | null>): string => {
   let text = values.length === 0 ? "" : values[0] ?? "\\N"
   for (let i = 1; i < values.length; i++) text += "\u001f" + (values[i] ?? "\\N")
   return hash("md5", text, "binary")
 }
 
-const digestWord = (d: string, at: number): number =>
+/** The 32-bit word at byte `at` (big-endian) of a digest in "binary" form. */
+export const digestWord = (d: string, at: number): number =>
   (d.charCodeAt(at) << 24) | (d.charCodeAt(at + 1) << 16) | (d.charCodeAt(at + 2) << 8) | d.charCodeAt(at + 3)
 
 /** The 16-hex-digit row hash of target/row-checksum.ts for a row's normalised column texts. */

@@ -13,8 +13,8 @@ import { openSourceReader } from "../connectors/open-source-reader.ts"
 import type { SourceReader } from "../connectors/source-reader.ts"
 import { findVendorMapping } from "../mappings/vendors/index.ts"
 import { targetTables } from "../target/tables/index.ts"
-import { BatchAccumulator, createRowTransformer } from "./row-transformer.ts"
-import { lineFor, transformedChunks } from "./transformed-chunks.ts"
+import { BatchAccumulator } from "./row-transformer.ts"
+import { rangeCopyChunks } from "./transformed-chunks.ts"
 import { loadJobUnits } from "./unit-remapper.ts"
 import type { ToLoader, ToWorker, TransformRequest } from "./transform-messages.ts"
 
@@ -45,9 +45,9 @@ const run = async (req: TransformRequest): Promise<void> => {
     if (mapping === undefined) throw new Error(`vendor '${req.vendor}' has no table '${req.table}'`)
     const table = targetTables[mapping.entity]
     const [reader, remapper] = await Promise.all([readerFor(req.source, req.poolSize), units])
-    const transform = createRowTransformer({ mapping, context: req.context, remapper, target: table, decidedUnits: new Map(req.decidedUnits) })
+    const transformer = { mapping, context: req.context, remapper, target: table, decidedUnits: new Map(req.decidedUnits) }
     const acc = new BatchAccumulator()
-    for await (const bytes of transformedChunks(reader, mapping, req.range, req.fetchSize, transform, acc, lineFor(table, req.mode))) {
+    for await (const bytes of rangeCopyChunks(reader, req.range, req.fetchSize, transformer, acc, req.mode)) {
       if (flow.cancelled) return
       // The UTF-8 bytes are handed over (transferred, not copied; each chunk has a buffer of its
       // own): the loader's thread writes them into its COPY as they are.

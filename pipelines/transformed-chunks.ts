@@ -7,8 +7,9 @@
 import type { SourceReader } from "../connectors/source-reader.ts"
 import type { TableMapping } from "../mappings/vendor-mapping.ts"
 import type { TargetTable } from "../target/tables/target-table.ts"
-import { copyLineBuilder } from "./copy-lines.ts"
-import type { BatchAccumulator, createRowTransformer, StagedRow } from "./row-transformer.ts"
+import { hash } from "node:crypto"
+import { copyLineBuilder, CopyRowWriter } from "./copy-lines.ts"
+import { addStagedRow, type BatchAccumulator, createRowTransformer, digestWord, rowDigest, type StagedRow } from "./row-transformer.ts"
 
 /** "target": lines for the target table itself; "staging": seq, row hash and failed flag first, every column as text. */
 export type LineMode = "target" | "staging"
@@ -57,4 +58,68 @@ export async function* transformedChunks(
     capacity = Math.max(capacity, Math.ceil(used * 1.1))
     yield buf.subarray(0, used)
   }
+}
+
+/** Whether `hashedLineChunks` can write this table's lines (no `text[]` column). */
+export const writesHashedLines = (table: TargetTable): boolean => table.columns.every((c) => c.kind !== "text[]")
+
+/**
+ * `transformedChunks` for target lines, with each row's hash taken from its line's bytes (see
+ * CopyRowWriter): `transform` must be made with `hashRows: false`; each staged row is added to
+ * the accumulator here, with the hash the row-text path would give.
+ */
+export async function* hashedLineChunks(
+  reader: SourceReader,
+  mapping: TableMapping,
+  range: { readonly lo: string; readonly hi: string },
+  fetchSize: number,
+  transform: ReturnType<typeof createRowTransformer>,
+  acc: BatchAccumulator,
+  table: TargetTable
+): AsyncGenerator<Uint8Array, void, undefined> {
+  const writer = new CopyRowWriter(table.columns)
+  let capacity = 1 << 16
+  for await (const rows of reader.readRange(mapping.table, mapping.key, mapping.columns, range, fetchSize)) {
+    let buf = Buffer.allocUnsafeSlow(capacity)
+    let bytes = new Uint8Array(buf.buffer, 0, buf.length)
+    let used = 0
+    for (let i = 0; i < rows.length; i++) {
+      const out = transform(rows[i]!, acc)
+      if (out === undefined) continue
+      const values = out.values
+      const need = used + CopyRowWriter.bound(values)
+      if (need > buf.length) {
+        const bigger = Buffer.allocUnsafeSlow(Math.max(buf.length * 2, need))
+        buf.copy(bigger, 0, 0, used)
+        buf = bigger
+        bytes = new Uint8Array(buf.buffer, 0, buf.length)
+      }
+      const start = used
+      used = writer.write(values, bytes, used)
+      const digest = writer.escaped ? rowDigest(values) : hash("md5", bytes.subarray(start, writer.lineEnd), "binary")
+      writer.tabs(bytes)
+      addStagedRow(acc, out.tally!, digestWord(digest, 0), digestWord(digest, 4))
+    }
+    if (used === 0) continue
+    capacity = Math.max(capacity, Math.ceil(used * 1.1))
+    yield buf.subarray(0, used)
+  }
+}
+
+/**
+ * A batch's COPY text in `mode`: target lines of a table without arrays through
+ * `hashedLineChunks`, anything else through `transformedChunks`.
+ */
+export const rangeCopyChunks = (
+  reader: SourceReader,
+  range: { readonly lo: string; readonly hi: string },
+  fetchSize: number,
+  transformer: Omit<Parameters<typeof createRowTransformer>[0], "hashRows">,
+  acc: BatchAccumulator,
+  mode: LineMode
+): AsyncGenerator<Uint8Array, void, undefined> => {
+  const { mapping, target } = transformer
+  return mode === "target" && writesHashedLines(target)
+    ? hashedLineChunks(reader, mapping, range, fetchSize, createRowTransformer({ ...transformer, hashRows: false }), acc, target)
+    : transformedChunks(reader, mapping, range, fetchSize, createRowTransformer(transformer), acc, lineFor(target, mode))
 }

@@ -9,6 +9,7 @@
 import type { CanonicalRecord, EntityKind, OldUnitRef } from "../../mappings/canonical-records.ts"
 import type { ColumnKind } from "../row-checksum.ts"
 import { deterministicId } from "../deterministic-id.ts"
+import { joinLatin1 } from "../../text/flat-latin1.ts"
 
 export interface TargetColumn {
   readonly name: string
@@ -107,6 +108,6 @@ export const orNull = (value: string | undefined | null): string | null =>
 /** A timestamp in normalised form: ISO dates become midnight in Asia/Ho_Chi_Minh. */
 export const timestampText = (iso: string | undefined): string | null => {
   if (iso === undefined || iso === "") return null
-  if (iso.length === 10) return `${iso}T00:00:00+07:00`
+  if (iso.length === 10) return joinLatin1(iso, "T00:00:00", "+07:00") // flat: see text/flat-latin1.ts
   return iso
 }

@@ -9,7 +9,8 @@
  * source run with that source's bounded concurrency, sources side by side.
  */
 import { randomBytes, randomUUID } from "node:crypto"
-import { Effect, Schedule } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
 import { sql } from "kysely"
 import { describeLocation } from "../connectors/database-location.ts"
 import { type DatabaseHandle, openDatabase } from "../connectors/open-database.ts"

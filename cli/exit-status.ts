@@ -2,7 +2,9 @@
  * How the CLI ends: a failed run exits 1 with one clear line, a usage mistake exits 2, and
  * nothing prints a stack trace unless PROVMERGE_DEBUG=1 asks for it.
  */
-import { Cause, Data, Effect } from "effect"
+import * as Cause from "effect/Cause"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
 
 export class CommandFailed extends Data.TaggedError("CommandFailed")<{ readonly reason: string; readonly exitCode: number }> {
   override get message() {

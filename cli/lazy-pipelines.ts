@@ -3,7 +3,7 @@
  * command uses: `--help` and argument errors answer at once, and `run` does not carry the review
  * reader (exceljs, jszip) it never calls. Each entry loads its module once.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 
 const lazy = <M>(load: () => Promise<M>): Effect.Effect<M> => {
   let loaded: Promise<M> | undefined

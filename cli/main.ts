@@ -2,7 +2,7 @@
  * The provmerge command line. Each command lives in cli/commands/<name>.ts; this file only puts
  * them together and decides how the process ends.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Command } from "effect/cli"
 // Subpath imports: the package's index loads every platform module (HTTP, sockets, workers …),
 // ~35 MB of RSS the CLI never uses.

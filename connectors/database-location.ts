@@ -5,7 +5,7 @@
  *   postgres://postgres@127.0.0.1:5432/pm   PostgreSQL (postgresql:// is accepted too)
  *   pglite:./out/target                      embedded PGlite in a directory (pglite:memory for in-memory)
  */
-import { Data } from "effect"
+import * as Data from "effect/Data"
 
 export type Engine = "mariadb" | "postgres" | "pglite"
 

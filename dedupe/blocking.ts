@@ -45,21 +45,22 @@ export interface BlockIndex {
   /** Number of key rules (they come first: rules[0 .. keyRules)). */
   readonly keyRules: number
   /**
-   * Per record and key rule, a 16-bit digest of the record's group number (0: no key),
+   * Per record and key rule, an 8-bit digest of the record's group number (0: no key),
    * record-major: groupDigest[i * keyRules + r]. Equal keys give equal digests (including keys
    * whose block was skipped for its size); unequal keys may share one, so equal digests are
-   * confirmed by `sameKey`. 16 bits instead of the 32-bit group number halve the array that
-   * lives from blocking through the first pass (13 key rules: 26 instead of 52 B per record).
+   * confirmed by `sameKey`. 8 bits instead of the 32-bit group number quarter the array that
+   * lives from blocking through the first pass (13 key rules: 13 instead of 52 B per record);
+   * an unequal pair of keys shares a digest once in 255, and costs two key computations then.
    * One record's digests share a cache line, so checking whether an earlier rule already
    * paired two records costs two memory reads, not two per rule.
    */
-  readonly groupDigest: Uint16Array
+  readonly groupDigest: Uint8Array
   /** True when both records have the key rule's key and it is the same (the keys recomputed). */
   readonly sameKey: (ruleIndex: number, a: number, b: number) => boolean
 }
 
-/** The digest of a group number: 1 .. 65535 (0 is "no key"). */
-const digestOf = (group: number): number => (group % 65535) + 1
+/** The digest of a group number: 1 .. 255 (0 is "no key"). */
+const digestOf = (group: number): number => (group % 255) + 1
 
 /** Computes every rule's keys and groups records into blocks. */
 export function buildBlockIndex<T>(
@@ -75,21 +76,20 @@ export function buildBlockIndex<T>(
     keyRules++
   })
   const K = keyRules
-  const groupDigest = new Uint16Array(size * K)
+  const groupDigest = new Uint8Array(size * K)
   // The current rule's full group numbers (-1: no key), reused by every rule.
   const groupOf = new Int32Array(Math.max(1, size))
-  // Open-addressing table key -> group (typed arrays: no per-entry objects to collect), and
-  // the block sizes: allocated once and reused by every rule.
+  // Open-addressing table key -> group (typed arrays: no per-entry objects to collect): a slot
+  // holds the group, the group's key is in groupKey (a rule has at most `size` groups, and
+  // fewer groups than slots: 4 bytes a slot, not 12). With the block sizes, allocated once and
+  // reused by every rule.
   let capBits = 4
   while (1 << capBits < size * 2) capBits++
   const mask = (1 << capBits) - 1
-  const slotKey = new Float64Array(1 << capBits)
   const slotGroup = new Int32Array(1 << capBits)
+  const groupKey = new Float64Array(Math.max(1, size))
+  // Block sizes by group, then (once the kept blocks are numbered) each group's kept block (-1: none).
   let counts = new Int32Array(Math.max(16, size >> 2))
-  // Per-rule scratch (a rule has at most `size` groups): one allocation for every rule instead
-  // of two arrays per rule left as garbage outside the heap until V8 next collects.
-  const newId = new Int32Array(Math.max(1, size))
-  const fill = new Int32Array(Math.max(1, size))
   const prepared: PreparedRule[] = []
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r]!
@@ -97,33 +97,33 @@ export function buildBlockIndex<T>(
       prepared.push(prepareSorted(table, rule))
       continue
     }
-    slotKey.fill(NaN)
+    slotGroup.fill(-1)
     let groups = 0
     for (let i = 0; i < size; i++) {
-      const k = rule.key(table, i)
+      const k: number = rule.key(table, i)
       if (k !== k) {
         groupOf[i] = -1
         groupDigest[i * K + r] = 0
         continue
       }
-      let slot = (Math.imul((k / 2097152) | 0, 0x9e3779b1) ^ (k % 2097152)) & mask
+      let slot: number = (Math.imul((k / 2097152) | 0, 0x9e3779b1) ^ (k % 2097152)) & mask
       let g = -1
       for (;;) {
-        const sk = slotKey[slot]!
-        if (sk === k) {
-          g = slotGroup[slot]!
-          break
-        }
-        if (sk !== sk) {
+        const held = slotGroup[slot]!
+        if (held < 0) {
           g = groups++
-          slotKey[slot] = k
           slotGroup[slot] = g
+          groupKey[g] = k
           if (g >= counts.length) {
             const c2 = new Int32Array(counts.length * 2)
             c2.set(counts)
             counts = c2
           }
           counts[g] = 0
+          break
+        }
+        if (groupKey[held] === k) {
+          g = held
           break
         }
         slot = (slot + 1) & mask
@@ -133,7 +133,6 @@ export function buildBlockIndex<T>(
       counts[g]!++
     }
     // Keep only blocks with two or more members and at most maxBlockSize.
-    newId.fill(-1, 0, groups)
     let kept = 0
     let rawPairs = 0
     let skippedBlocks = 0
@@ -147,21 +146,34 @@ export function buildBlockIndex<T>(
         skippedPairs += p
         continue
       }
-      newId[g] = kept++
+      kept++
       rawPairs += p
     }
+    // Kept blocks numbered in group order; counts[g] becomes group g's block number.
     const start = new Int32Array(kept + 1)
-    for (let g = 0; g < groups; g++) if (newId[g]! >= 0) start[newId[g]! + 1] = counts[g]!
-    for (let g = 0; g < kept; g++) start[g + 1]! += start[g]!
-    fill.set(start.subarray(0, kept))
+    let next = 0
+    for (let g = 0; g < groups; g++) {
+      const c = counts[g]!
+      if (c < 2 || c > maxBlockSize) {
+        counts[g] = -1
+        continue
+      }
+      start[next + 1] = c
+      counts[g] = next++
+    }
+    for (let b = 0; b < kept; b++) start[b + 1]! += start[b]!
+    // Members in record order: start[b] serves as block b's fill position, which ends at block
+    // b + 1's start; shifted back afterwards.
     const order = new Int32Array(start[kept]!)
     for (let i = 0; i < size; i++) {
       const g = groupOf[i]!
       if (g < 0) continue
-      const ng = newId[g]!
-      if (ng < 0) continue
-      order[fill[ng]!++] = i
+      const b = counts[g]!
+      if (b < 0) continue
+      order[start[b]!++] = i
     }
+    for (let b = kept - 1; b > 0; b--) start[b] = start[b - 1]!
+    if (kept > 0) start[0] = 0
     prepared.push({ kind: "key", name: rule.name, start, order, rawPairs, skippedBlocks, skippedPairs })
   }
   const sameKey = (q: number, a: number, b: number): boolean => {
@@ -240,12 +252,12 @@ export function forEachBlockPair(index: BlockIndex, ruleIndex: number, visit: (a
 }
 
 /**
- * The index without the records' group digests (size × key rules 16-bit values), once every
+ * The index without the records' group digests (size × key rules 8-bit values), once every
  * rule's pairs were told new or not (forEachRulePair no longer works on it; forEachBlockPair does).
  */
 export const withoutGroups = (index: BlockIndex): BlockIndex => ({
   ...index,
-  groupDigest: new Uint16Array(0),
+  groupDigest: new Uint8Array(0),
   sameKey: () => {
     throw new Error("sameKey: the block index's groups were released (withoutGroups)")
   }

@@ -2,7 +2,7 @@
  * Citizen deduplication (khử trùng lặp công dân): one master record per person and a crosswalk
  * from every source record to it. Entry point for the pipeline stage and the CLI.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type { CitizenRecord, ReviewDecision } from "./citizen-record.ts"
 import { forgetFoldedSimilarities } from "./citizen-comparisons.ts"
 import { citizenSettings, type CitizenSettingsOptions } from "./citizen-settings.ts"

@@ -10,7 +10,7 @@
  * else (pairs from the same suburb, say). Such a model gives agreement on some field a negative
  * weight; it is detected and refused instead of being used.
  */
-import { Data } from "effect"
+import * as Data from "effect/Data"
 import type { Comparison } from "./linkage-settings.ts"
 import { uPriorCounts, type UPrior } from "./u-priors.ts"
 

@@ -11,7 +11,7 @@
  * holds sensible defaults. Agencies that no rule and no catalog answer can place are returned
  * as orphans, never assigned by guess.
  */
-import { Data } from "effect"
+import * as Data from "effect/Data"
 import { foldKey } from "../text/vietnamese.ts"
 import type { NewCommuneCode, NewProvinceCode } from "./admin-units/codes.ts"
 import { indexCatalog, type UnitCatalog } from "./admin-units/catalog.ts"

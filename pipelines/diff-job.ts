@@ -3,7 +3,8 @@
  * source yields today through the vendor mapping with what the target holds, per key range,
  * and narrows every mismatch to rows and columns (diff-table.ts).
  */
-import { Data, Effect } from "effect"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
 import { describeLocation } from "../connectors/database-location.ts"
 import { openSourceReader } from "../connectors/open-source-reader.ts"
 import type { SourceReader } from "../connectors/source-reader.ts"

@@ -1,5 +1,5 @@
 /** The errors a migration run can end with, in words an operator can act on. */
-import { Data } from "effect"
+import * as Data from "effect/Data"
 
 export class SourceUnavailable extends Data.TaggedError("SourceUnavailable")<{
   readonly source: string

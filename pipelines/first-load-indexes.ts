@@ -5,7 +5,8 @@
  * cannot rebuild stays recorded and comes back when the target is next opened); on success a
  * failed rebuild fails the run, so a run never reports success on a target without its indexes.
  */
-import { Effect, Exit } from "effect"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import { type Kysely, sql } from "kysely"
 import { deferIndexesIfEmpty, type DeferredIndex, restoreDeferredIndexes } from "../target/deferred-indexes.ts"
 import { describeError, StageFailed } from "./errors.ts"

@@ -6,7 +6,9 @@
 import { readFile } from "node:fs/promises"
 import { createHash } from "node:crypto"
 import { dirname, isAbsolute, resolve } from "node:path"
-import { Data, Effect, Schema } from "effect"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { parseDatabaseLocation, type DatabaseLocation } from "../connectors/database-location.ts"
 
 const Slug = Schema.String.pipe(Schema.check(Schema.isPattern(/^[a-z0-9][a-z0-9-]{0,40}$/, {

@@ -33,20 +33,43 @@ export const collectGarbage = (): void => {
 /** V8's default `--semi-space-growth-factor` (node --v8-options), restored after `withYoungGenerationKept`. */
 const SEMI_SPACE_GROWTH_FACTOR = 2
 
+/** Calls of `withYoungGenerationKept(Async)` under way: the factor is restored when the outermost ends. */
+let keeping = 0
+
+const keepYoungGeneration = (): void => {
+  if (keeping++ === 0) setFlagsFromString("--semi-space-growth-factor=1")
+}
+const letYoungGenerationGrow = (): void => {
+  if (--keeping === 0) setFlagsFromString(`--semi-space-growth-factor=${SEMI_SPACE_GROWTH_FACTOR}`)
+}
+
 /**
  * Runs a long synchronous computation that allocates mostly short-lived values (the dedupe
  * stage's matching: a boxed number per record and blocking key, millions of them) with V8's
  * young generation kept at the size it has, instead of letting it grow to its 32 MB. Right after
  * `releaseMemory` that size is the minimum; scavenging garbage that all dies young costs about
  * the same in small spaces as in large ones, and the 30 MB stay out of the stage's peak. The
- * growth factor is read at every scavenge, so setting it takes effect at once.
+ * growth factor is read at every scavenge, so setting it takes effect at once. Calls nest.
  */
 export const withYoungGenerationKept = <A>(work: () => A): A => {
-  setFlagsFromString("--semi-space-growth-factor=1")
+  keepYoungGeneration()
   try {
     return work()
   } finally {
-    setFlagsFromString(`--semi-space-growth-factor=${SEMI_SPACE_GROWTH_FACTOR}`)
+    letYoungGenerationGrow()
+  }
+}
+
+/**
+ * `withYoungGenerationKept` for work that awaits (a stage reading database pages, the workbook).
+ * Whatever else the process runs meanwhile runs with the young generation kept too.
+ */
+export const withYoungGenerationKeptAsync = async <A>(work: () => Promise<A>): Promise<A> => {
+  keepYoungGeneration()
+  try {
+    return await work()
+  } finally {
+    letYoungGenerationGrow()
   }
 }
 

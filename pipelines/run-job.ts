@@ -9,7 +9,8 @@
  * source run with that source's bounded concurrency, sources side by side.
  */
 import { randomBytes, randomUUID } from "node:crypto"
-import { Effect, Schedule } from "effect"
+import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
 import { sql } from "kysely"
 import { describeLocation } from "../connectors/database-location.ts"
 import { type DatabaseHandle, openDatabase } from "../connectors/open-database.ts"
@@ -280,13 +281,16 @@ const runPhases = (env: Environment) =>
       })
     }
 
-    // As after phase 1: phase 2's (and the OCR stage's) garbage and the source pools go before the workbook.
-    yield* Effect.sync(releaseMemory)
     progress.emit({ type: "stage", stage: "reconcile", message: "writing the reconciliation workbook" })
-    // exceljs is loaded for this last stage only, not carried through the loading phases.
-    const workbook = yield* stage("reconcile", async () =>
-      (await import("./reconcile.ts")).writeRunWorkbook({ job, target, runId, toolVersion: TOOL_VERSION, maskIdentifiers: options.maskIdentifiers ?? false, unitNames: env.remapper.names })
-    )
+    const workbook = yield* stage("reconcile", async () => {
+      // exceljs is loaded for this last stage only, not carried through the loading phases.
+      const { writeRunWorkbook } = await import("./reconcile.ts")
+      // As after phase 1: phase 2's (and the OCR stage's) garbage, the source pools and what
+      // loading exceljs left go before the workbook; the release also shrinks V8's young
+      // generation, which the workbook keeps at that size (reconcile.ts).
+      releaseMemory()
+      return writeRunWorkbook({ job, target, runId, toolVersion: TOOL_VERSION, maskIdentifiers: options.maskIdentifiers ?? false, unitNames: env.remapper.names })
+    })
     const outcomes = [...first.outcomes, ...second.outcomes]
     const skipped = first.skipped + second.skipped
     const failed = outcomes.filter((o) => o.status === "failed")

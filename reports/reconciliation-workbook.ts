@@ -10,7 +10,7 @@
  * only ones this module writes (the conservation check and the totals).
  */
 import ExcelJS from "exceljs"
-import { Data } from "effect"
+import * as Data from "effect/Data"
 import { safeCellValue, type CellData } from "./cell-safety.ts"
 import { maskValue } from "./masking.ts"
 import { formatTimestamp, labelsFor, translate, type Labels, type Lang, type SheetId, type SummaryStatus } from "./labels.ts"

@@ -22,7 +22,7 @@
  * - cp1252 (for mojibake and the 0x80-0x9F punctuation of Windows fonts): iconv-lite.
  */
 import iconv from "iconv-lite"
-import { Data } from "effect"
+import * as Data from "effect/Data"
 import { composeVowel, isVietnameseSyllable, vowelParts, type Tone, type VowelBase } from "./vietnamese.ts"
 
 export type LegacyEncoding = "tcvn3" | "vni" | "cp1258" | "mojibake"

@@ -4,7 +4,7 @@
  * pairs, the golden records and the trained model; `--explain <record_id>` prints why that
  * record was (or was not) matched.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Command, Flag } from "effect/cli"
 import {
   CitizenCsvError,

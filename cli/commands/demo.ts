@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs"
 import { rm } from "node:fs/promises"
 import { join, resolve } from "node:path"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Command, Flag } from "effect/cli"
 import { pipelines } from "../lazy-pipelines.ts"
 import { makeProgressSink } from "../progress-display.ts"

@@ -4,7 +4,7 @@
  * differing row (source key, column, source value, target value) and the rows missing on either
  * side. Exits 1 when anything differs.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Command, Flag } from "effect/cli"
 import type { DiffReport, DiffRow, TableDiff } from "../../pipelines/diff-job.ts"
 import { failWhen } from "../exit-status.ts"

@@ -3,7 +3,7 @@
  * provinces' TTHC and civil-status databases from two different vendors, with realistic
  * Vietnamese people and known defects — plus job.json and the ground truth to check a run against.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Command, Flag } from "effect/cli"
 import { redactDsn } from "../../connectors/database-location.ts"
 import { CommandFailed, usageError } from "../exit-status.ts"

@@ -12,7 +12,7 @@
 import { createWriteStream } from "node:fs"
 import { stat } from "node:fs/promises"
 import { once } from "node:events"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Command, Flag } from "effect/cli"
 import type { DigitizeResult } from "../../ocr/digitized-document.ts"
 import { emptyFields, zeroConfidence } from "../../ocr/digitized-document.ts"

@@ -1,5 +1,5 @@
 /** `provmerge rerun`: load chosen batches again (one batch, or every failed one). */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Command, Flag } from "effect/cli"
 import { pipelines } from "../lazy-pipelines.ts"
 import { makeProgressSink } from "../progress-display.ts"

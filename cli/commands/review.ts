@@ -1,6 +1,6 @@
 /** `provmerge review apply <xlsx>`: take reviewers' answers back into the migration. */
 import { userInfo } from "node:os"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { pipelines } from "../lazy-pipelines.ts"
 import { makeProgressSink } from "../progress-display.ts"

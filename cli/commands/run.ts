@@ -1,5 +1,5 @@
 /** `provmerge run <job.json>`: migrate (or resume migrating) one new province. */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Command } from "effect/cli"
 import { makeProgressSink } from "../progress-display.ts"
 import { pipelines } from "../lazy-pipelines.ts"

@@ -1,5 +1,5 @@
 /** `provmerge status`: the ledger, per source, table and state, with throughput and ETA. */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { Command, Flag } from "effect/cli"
 import type { BatchRow } from "../../pipelines/ledger.ts"
 import { pipelines } from "../lazy-pipelines.ts"

@@ -2,7 +2,7 @@
  * Reading CSV fast: the remap CLI streams millions of rows and the catalog tables are read on
  * every start.
  */
-import { Data } from "effect"
+import * as Data from "effect/Data"
 
 /** A CSV that is not well-formed (an unterminated quoted field). */
 export class CsvSyntaxError extends Data.TaggedError("CsvSyntaxError")<{ readonly message: string }> {}

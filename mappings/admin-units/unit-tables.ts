@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises"
 import { parseCsvText } from "./csv-records.ts"
-import { Data } from "effect"
+import * as Data from "effect/Data"
 
 /** A unit table (catalog file, registry, hint table) that cannot be used at all. */
 export class UnitTableError extends Data.TaggedError("UnitTableError")<{

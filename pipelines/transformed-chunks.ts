@@ -24,10 +24,41 @@ export const lineFor = (table: TargetTable, mode: LineMode): ((row: StagedRow, s
 }
 
 /**
- * Each line is written as UTF-8 straight into a buffer of the chunk's own (never a pooled slice,
- * so a worker can transfer it): no chunk string is built by concatenation, flattened and encoded
- * again on its way to the socket.
+ * The COPY text of one chunk, written as UTF-8 straight into a buffer of the chunk's own (never
+ * a pooled slice, so a worker can transfer it): no chunk string is built by concatenation,
+ * flattened and encoded again on its way to the socket. Each chunk starts with room for one
+ * like the chunk before it.
  */
+class ChunkBuffer {
+  private capacity = 1 << 16
+  buf = Buffer.allocUnsafeSlow(this.capacity)
+  /** `buf` as a plain byte array (what CopyRowWriter writes into). */
+  bytes = new Uint8Array(this.buf.buffer, 0, this.buf.length)
+  used = 0
+
+  /** Makes room for `n` more bytes. */
+  reserve(n: number): void {
+    const need = this.used + n
+    if (need <= this.buf.length) return
+    const bigger = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, need))
+    this.buf.copy(bigger, 0, 0, this.used)
+    this.buf = bigger
+    this.bytes = new Uint8Array(bigger.buffer, 0, bigger.length)
+  }
+
+  /** The chunk written so far, or undefined when nothing was; the next one starts empty. */
+  take(): Uint8Array | undefined {
+    if (this.used === 0) return undefined
+    const chunk = this.buf.subarray(0, this.used)
+    this.capacity = Math.max(this.capacity, Math.ceil(this.used * 1.1))
+    this.buf = Buffer.allocUnsafeSlow(this.capacity)
+    this.bytes = new Uint8Array(this.buf.buffer, 0, this.buf.length)
+    this.used = 0
+    return chunk
+  }
+}
+
+/** A batch's COPY text, one chunk per fetched array of source rows, each line made by `line`. */
 export async function* transformedChunks(
   reader: SourceReader,
   mapping: TableMapping,
@@ -37,26 +68,18 @@ export async function* transformedChunks(
   acc: BatchAccumulator,
   line: (row: StagedRow, seq: number) => string
 ): AsyncGenerator<Uint8Array, void, undefined> {
-  let capacity = 1 << 16
+  const chunk = new ChunkBuffer()
   for await (const rows of reader.readRange(mapping.table, mapping.key, mapping.columns, range, fetchSize)) {
-    let buf = Buffer.allocUnsafeSlow(capacity)
-    let used = 0
     for (let i = 0; i < rows.length; i++) {
       const out = transform(rows[i]!, acc)
       if (out === undefined) continue
       const text = line(out, acc.staged)
       // A UTF-16 code unit is at most 3 bytes of UTF-8.
-      if (used + text.length * 3 > buf.length) {
-        const bigger = Buffer.allocUnsafeSlow(Math.max(buf.length * 2, used + text.length * 3))
-        buf.copy(bigger, 0, 0, used)
-        buf = bigger
-      }
-      used += buf.write(text, used, "utf8")
+      chunk.reserve(text.length * 3)
+      chunk.used += chunk.buf.write(text, chunk.used, "utf8")
     }
-    if (used === 0) continue
-    // The next chunk starts with room for one like this one.
-    capacity = Math.max(capacity, Math.ceil(used * 1.1))
-    yield buf.subarray(0, used)
+    const bytes = chunk.take()
+    if (bytes !== undefined) yield bytes
   }
 }
 
@@ -78,31 +101,22 @@ export async function* hashedLineChunks(
   table: TargetTable
 ): AsyncGenerator<Uint8Array, void, undefined> {
   const writer = new CopyRowWriter(table.columns)
-  let capacity = 1 << 16
+  const chunk = new ChunkBuffer()
   for await (const rows of reader.readRange(mapping.table, mapping.key, mapping.columns, range, fetchSize)) {
-    let buf = Buffer.allocUnsafeSlow(capacity)
-    let bytes = new Uint8Array(buf.buffer, 0, buf.length)
-    let used = 0
     for (let i = 0; i < rows.length; i++) {
       const out = transform(rows[i]!, acc)
       if (out === undefined) continue
       const values = out.values
-      const need = used + CopyRowWriter.bound(values)
-      if (need > buf.length) {
-        const bigger = Buffer.allocUnsafeSlow(Math.max(buf.length * 2, need))
-        buf.copy(bigger, 0, 0, used)
-        buf = bigger
-        bytes = new Uint8Array(buf.buffer, 0, buf.length)
-      }
-      const start = used
-      used = writer.write(values, bytes, used)
+      chunk.reserve(CopyRowWriter.bound(values))
+      const start = chunk.used
+      const bytes = chunk.bytes
+      chunk.used = writer.write(values, bytes, start)
       const digest = writer.escaped ? rowDigest(values) : hash("md5", bytes.subarray(start, writer.lineEnd), "binary")
       writer.tabs(bytes)
       addStagedRow(acc, out.tally!, digestWord(digest, 0), digestWord(digest, 4))
     }
-    if (used === 0) continue
-    capacity = Math.max(capacity, Math.ceil(used * 1.1))
-    yield buf.subarray(0, used)
+    const bytes = chunk.take()
+    if (bytes !== undefined) yield bytes
   }
 }
 

@@ -15,15 +15,10 @@
  */
 import { createHash } from "node:crypto"
 import { parseArgs } from "node:util"
-import { Effect } from "effect"
-import { openSourceReader } from "../connectors/open-source-reader.ts"
+import { readSourceTableRows } from "./source-table-rows.ts"
 import type { SourceReader, SourceRow } from "../connectors/source-reader.ts"
-import { loadJob } from "../pipelines/job-config.ts"
 import { BatchAccumulator, createRowTransformer } from "../pipelines/row-transformer.ts"
 import { lineFor, rangeCopyChunks, transformedChunks } from "../pipelines/transformed-chunks.ts"
-import { loadJobUnits } from "../pipelines/unit-remapper.ts"
-import { findVendorMapping } from "../mappings/vendors/index.ts"
-import { targetTables } from "../target/tables/index.ts"
 
 const { values: args } = parseArgs({
   options: {
@@ -36,26 +31,19 @@ const { values: args } = parseArgs({
     "text-path": { type: "boolean", default: false }
   }
 })
-const job = await Effect.runPromise(loadJob(args.job!))
-const source = job.sources.find((s) => s.name === args.source) ?? job.sources[0]!
-const mapping = findVendorMapping(source.vendor)!.tables.find((t) => t.table === args.table)!
-const reader = await openSourceReader(mapping.system === "tthc" ? source.tthc : source.civilStatus, 1)
-const units = await loadJobUnits(job.catalog, job.unitHints)
-const table = targetTables[mapping.entity]
-const wanted = Number(args.rows)
+const { mapping, units, table, context, rows } = await readSourceTableRows({
+  job: args.job!, source: args.source, table: args.table!, rows: Number(args.rows)
+})
 const fetch = Number(args.fetch)
-const rows: SourceRow[] = []
-for await (const chunk of reader.readRange(mapping.table, mapping.key, mapping.columns, { lo: "0", hi: "999999999999" }, 2000)) {
-  for (const r of chunk) if (rows.length < wanted) rows.push(r)
-  if (rows.length >= wanted) break
-}
-await reader.close()
-const context = { source: source.name, oldProvinceCode: source.oldProvinceCode }
 const inMemory = (data: SourceRow[]): SourceReader => ({
-  ...reader,
+  engine: "mariadb",
+  description: "rows in memory",
+  chunkBounds: async () => [],
   readRange: async function* () {
     for (let i = 0; i < data.length; i += fetch) yield data.slice(i, i + fetch)
-  }
+  },
+  countRange: async () => data.length,
+  close: async () => {}
 })
 
 const perPass: number[] = []

@@ -6,15 +6,9 @@
  *   node bench/engine-transform.ts --job /work/bench-worlds/s52/job.json --source ben-thuy --table ho_so --rows 50000
  */
 import { parseArgs } from "node:util"
-import { Effect } from "effect"
-import { openSourceReader } from "../connectors/open-source-reader.ts"
-import { loadJob } from "../pipelines/job-config.ts"
+import { readSourceTableRows } from "./source-table-rows.ts"
 import { BatchAccumulator, createRowTransformer } from "../pipelines/row-transformer.ts"
 import { copyLineBuilder } from "../pipelines/copy-lines.ts"
-import { loadJobUnits } from "../pipelines/unit-remapper.ts"
-import { findVendorMapping } from "../mappings/vendors/index.ts"
-import { targetTables } from "../target/tables/index.ts"
-import type { SourceRow } from "../connectors/source-reader.ts"
 
 const { values: args } = parseArgs({
   options: {
@@ -25,26 +19,10 @@ const { values: args } = parseArgs({
     passes: { type: "string", default: "3" }
   }
 })
-const job = await Effect.runPromise(loadJob(args.job!))
-const source = job.sources.find((s) => s.name === args.source) ?? job.sources[0]!
-const mapping = findVendorMapping(source.vendor)!.tables.find((t) => t.table === args.table)!
-const reader = await openSourceReader(mapping.system === "tthc" ? source.tthc : source.civilStatus, 1)
-const units = await loadJobUnits(job.catalog, job.unitHints)
-const table = targetTables[mapping.entity]
-const wanted = Number(args.rows)
-
-const readStart = performance.now()
-const readCpu = process.cpuUsage()
-const rows: SourceRow[] = []
-for await (const chunk of reader.readRange(mapping.table, mapping.key, mapping.columns, { lo: "0", hi: "999999999999" }, 2000)) {
-  for (const r of chunk) if (rows.length < wanted) rows.push(r)
-  if (rows.length >= wanted) break
-}
-const readMs = performance.now() - readStart
-const readCpuUs = process.cpuUsage(readCpu)
-await reader.close()
+const { mapping, units, table, context, rows, readMs, readCpuUs } = await readSourceTableRows({
+  job: args.job!, source: args.source, table: args.table!, rows: Number(args.rows)
+})
 const line = copyLineBuilder(table.columns, "target")
-const context = { source: source.name, oldProvinceCode: source.oldProvinceCode }
 
 // CPU time of the process (user + system), not wall time: the machine is shared.
 const time = (f: () => void) => {

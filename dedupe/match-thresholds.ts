@@ -12,7 +12,7 @@
  * `estimatedPrecision` is the model's own mean probability of the auto-merge pairs (an
  * over-statement); the label-free estimate is in `mergedSet`.
  */
-import { weightOf } from "./linkage-engine.ts"
+import { probabilityOf, weightOf } from "./linkage-engine.ts"
 import type { MergedSetEstimate } from "./merged-set-precision.ts"
 
 export interface MatchThresholds {
@@ -70,24 +70,36 @@ export function fitReviewCapacity<R extends { readonly a: number; readonly b: nu
   capacity: Pick<ReviewCapacity, "records" | "maxReviewShare">
 ): { pairs: readonly R[]; thresholds: MatchThresholds } {
   if (capacity.maxReviewShare >= 1) return { pairs, thresholds }
-  const budget = reviewBudget(capacity)
   const seen = new Set<number>()
   for (const r of pairs) if (r.reason !== "review_band") seen.add(r.a).add(r.b)
   const band = pairs.filter((r) => r.reason === "review_band").sort((x, y) => y.weight - x.weight)
-  let edge = -Infinity
-  for (const r of band) {
-    const before = seen.size
-    seen.add(r.a).add(r.b)
-    if (seen.size > budget && seen.size > before) {
-      edge = r.weight + 1e-9
-      break
-    }
-  }
-  if (edge === -Infinity || edge <= thresholds.reviewWeight) return { pairs, thresholds }
+  const edge = capacityEdge(band.length, (k) => band[k]!.a, (k) => band[k]!.b, (k) => band[k]!.weight, seen, reviewBudget(capacity))
+  if (edge === undefined || edge <= thresholds.reviewWeight) return { pairs, thresholds }
   return {
     pairs: pairs.filter((r) => r.reason !== "review_band" || r.weight >= edge),
-    thresholds: { ...thresholds, reviewWeight: edge, reviewProbability: 1 - 1 / (1 + Math.pow(2, edge)), reviewCapped: true }
+    thresholds: { ...thresholds, reviewWeight: edge, reviewProbability: probabilityOf(edge), reviewCapped: true }
   }
+}
+
+/**
+ * Where the review band must start for its records to fit `budget`: just above the first of the
+ * band's `n` pairs, taken strongest first, that brings in a record beyond it (`seen`: records
+ * already in review, added to). Undefined when every pair fits.
+ */
+const capacityEdge = (
+  n: number,
+  a: (k: number) => number,
+  b: (k: number) => number,
+  weight: (k: number) => number,
+  seen: Set<number>,
+  budget: number
+): number | undefined => {
+  for (let k = 0; k < n; k++) {
+    const before = seen.size
+    seen.add(a(k)).add(b(k))
+    if (seen.size > budget && seen.size > before) return weight(k) + 1e-9
+  }
+  return undefined
 }
 
 export function thresholdsFromTargetPrecision(
@@ -100,7 +112,7 @@ export function thresholdsFromTargetPrecision(
 ): MatchThresholds {
   if (!(targetPrecision > 0.5 && targetPrecision < 1)) throw new Error(`targetPrecision must be in (0.5, 1), got ${targetPrecision}`)
   const autoW = autoMergeWeight ?? weightOf(targetPrecision)
-  const auto = autoMergeWeight === undefined ? targetPrecision : 1 - 1 / (1 + Math.pow(2, autoW))
+  const auto = autoMergeWeight === undefined ? targetPrecision : probabilityOf(autoW)
   let review = reviewProbability ?? 0.5
   if (!(review > 0 && review < auto)) throw new Error(`reviewProbability must be in (0, ${auto}), got ${review}`)
   let reviewW = weightOf(review)
@@ -108,17 +120,10 @@ export function thresholdsFromTargetPrecision(
     const band: number[] = []
     for (let k = 0; k < weights.length; k++) if (weights[k]! >= reviewW && weights[k]! < autoW) band.push(k)
     band.sort((x, y) => weights[y]! - weights[x]!)
-    const budget = reviewBudget(capacity)
-    const seen = new Set<number>()
-    for (const k of band) {
-      seen.add(capacity.a[k]!)
-      seen.add(capacity.b[k]!)
-      if (seen.size > budget) {
-        // This pair no longer fits: the band starts just above it.
-        reviewW = Math.max(reviewW, weights[k]! + 1e-9)
-        review = 1 - 1 / (1 + Math.pow(2, reviewW))
-        break
-      }
+    const edge = capacityEdge(band.length, (k) => capacity.a[band[k]!]!, (k) => capacity.b[band[k]!]!, (k) => weights[band[k]!]!, new Set(), reviewBudget(capacity))
+    if (edge !== undefined) {
+      reviewW = Math.max(reviewW, edge)
+      review = 1 - 1 / (1 + Math.pow(2, reviewW))
     }
   }
   let sumP = 0

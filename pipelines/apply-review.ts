@@ -61,12 +61,13 @@ const provinceCommuneError = (job: Job, d: ReviewDecision, code: string): Review
 
 export const applyReview = (job: Job, path: string, options: { readonly reviewer: string; readonly progress: ProgressSink }) =>
   Effect.gen(function*() {
-    const runId = yield* Effect.tryPromise({ try: () => readWorkbookRunId(path), catch: () => null }).pipe(Effect.orElseSucceed(() => null))
+    // The file is read once: its hash identifies what was applied, and both readers parse these bytes.
     const bytes = yield* Effect.tryPromise({
       try: () => readFile(path),
       catch: (e) => new ReviewRejected({ path, errors: [{ code: "FILE_UNREADABLE", sheet: null, row: null, column: null, ...reviewMessage(job.lang, "FILE_UNREADABLE", { detail: describeError(e) }) }] })
     })
     const workbookHash = createHash("sha256").update(bytes).digest("hex")
+    const runId = yield* Effect.tryPromise({ try: () => readWorkbookRunId(bytes), catch: () => null }).pipe(Effect.orElseSucceed(() => null))
     const { decisions, changed, unitBatches, duplicatesChanged, ocrChanged, notFound } = yield* Effect.scoped(Effect.gen(function*() {
       const target = yield* openTarget(job)
       const runs = target.db.withSchema("provmerge").selectFrom("runs")
@@ -79,7 +80,7 @@ export const applyReview = (job: Job, path: string, options: { readonly reviewer
         const params = { found: runId, expected: latest?.run_id ?? `(${job.name})` }
         return yield* new ReviewRejected({ path, errors: [{ code: "FOREIGN_RUN", sheet: null, row: null, column: null, ...reviewMessage(job.lang, "FOREIGN_RUN", params) }] })
       }
-      const read = yield* Effect.promise(() => readReviewDecisions(path, run?.run_id ?? "", { signingKey: run?.signing_key ?? "" }))
+      const read = yield* Effect.promise(() => readReviewDecisions(bytes, run?.run_id ?? "", { signingKey: run?.signing_key ?? "" }))
       if (read.errors.length > 0) return yield* new ReviewRejected({ path, errors: read.errors })
       const units = yield* Effect.tryPromise({
         try: () => loadJobUnits(job.catalog, job.unitHints),

@@ -198,14 +198,17 @@ const sheetParts = async (zip: JSZip): Promise<Map<string, string>> => {
   return parts
 }
 
+/** A workbook by its path, or its bytes already read (`review apply` hashes them too). */
+export type WorkbookFile = string | Uint8Array
+
 /**
  * Loads `_meta` and the review sheets. Every other worksheet (the Summary, a million rejects) is
  * replaced by an empty one before exceljs parses the file, so memory follows the review sheets,
  * not the workbook. (exceljs' streaming reader is not used: on this Node it stops reading the zip
  * early and misses sheet names and shared strings.)
  */
-const loadSheets = async (path: string, kept: ReadonlySet<string> = KEPT_SHEET_NAMES): Promise<Map<string, SheetRows>> => {
-  const zip = await JSZip.loadAsync(await readFile(path))
+const loadSheets = async (file: WorkbookFile, kept: ReadonlySet<string> = KEPT_SHEET_NAMES): Promise<Map<string, SheetRows>> => {
+  const zip = await JSZip.loadAsync(typeof file === "string" ? await readFile(file) : file)
   for (const [name, part] of await sheetParts(zip)) {
     if (!kept.has(name) && zip.file(part) !== null) zip.file(part, EMPTY_WORKSHEET_XML)
   }
@@ -233,8 +236,8 @@ const loadSheets = async (path: string, kept: ReadonlySet<string> = KEPT_SHEET_N
  * (the signing key is the run's). Null when the file has no readable control sheet; throws only
  * when the file cannot be read as a zip.
  */
-export const readWorkbookRunId = async (path: string): Promise<string | null> => {
-  const sheet = (await loadSheets(path, new Set([META_SHEET_NAME]))).get(META_SHEET_NAME)
+export const readWorkbookRunId = async (file: WorkbookFile): Promise<string | null> => {
+  const sheet = (await loadSheets(file, new Set([META_SHEET_NAME]))).get(META_SHEET_NAME)
   if (sheet === undefined || readCell(sheet.rows.get(META_ROW.marker)?.[1]).text !== META_MARKER) return null
   return readCell(sheet.rows.get(META_ROW.runId)?.[2]).text
 }
@@ -322,7 +325,7 @@ const OCR_CHOICES = choiceMap<OcrDecisionValue>((l) => [["confirm", l.decisions.
  * Never throws for a bad file or bad answers: those come back as errors.
  */
 export const readReviewDecisions = async (
-  path: string,
+  file: WorkbookFile,
   expectedRunId: string,
   options: ReadReviewOptions = {}
 ): Promise<ReviewReadResult> => {
@@ -335,7 +338,7 @@ export const readReviewDecisions = async (
 
   let sheets: Map<string, SheetRows>
   try {
-    sheets = await loadSheets(path)
+    sheets = await loadSheets(file)
   } catch (cause) {
     const detail = cause instanceof Error ? cause.message.split("\n")[0] ?? cause.name : String(cause)
     fail("FILE_UNREADABLE", {}, { detail })
